@@ -1,0 +1,62 @@
+/**
+ * Shared argument parsers. Each throws Redis's exact error (from errors.ts) on bad input,
+ * like Redis's getLongLongFromObjectOrReply and friends.
+ */
+import { NOT_INTEGER, NOT_FLOAT, ReplyError, err } from '../errors.js';
+import { parseInt64, parseDouble } from '../util/numbers.js';
+
+/**
+ * An int64 argument as a JS number. Values beyond 2^53 lose precision, which is harmless
+ * for indexes, counts and ranges; use int64BigArg where exact arithmetic matters.
+ */
+export function intArg(s: string, error: ReplyError = NOT_INTEGER): number {
+  const v = parseInt64(s);
+  if (v === null) throw error;
+  return typeof v === 'bigint' ? Number(v) : v;
+}
+
+/** An int64 argument as an exact bigint (INCRBY and friends). */
+export function int64BigArg(s: string, error: ReplyError = NOT_INTEGER): bigint {
+  const v = parseInt64(s);
+  if (v === null) throw error;
+  return BigInt(v);
+}
+
+/** An integer argument that must lie within [min, max] (getRangeLongFromObjectOrReply). */
+export function rangedIntArg(s: string, min: number, max: number, error: ReplyError): number {
+  const v = parseInt64(s);
+  if (v === null) throw error;
+  const n = Number(v);
+  if (n < min || n > max) throw error;
+  return n;
+}
+
+/** A non-negative int argument ("value is out of range, must be positive" in Redis). */
+export function positiveIntArg(s: string, error: ReplyError): number {
+  return rangedIntArg(s, 0, Number.MAX_SAFE_INTEGER, error);
+}
+
+/** A double argument (getDoubleFromObjectOrReply): NaN refused. */
+export function floatArg(s: string, error: ReplyError = NOT_FLOAT): number {
+  const v = parseDouble(s);
+  if (v === null) throw error;
+  return v;
+}
+
+/** Upper-cases an option token for matching (tokens are ASCII, so this is safe on latin1). */
+export function token(s: string): string {
+  return s.toUpperCase();
+}
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+const INT32_RANGE = err(`value is out of range, value must between ${INT32_MIN} and ${INT32_MAX}`);
+
+/** A C `int` argument (getIntFromObjectOrReply): not-an-integer and out-of-range get distinct errors. */
+export function int32Arg(s: string): number {
+  const v = parseInt64(s);
+  if (v === null) throw NOT_INTEGER;
+  const n = Number(v);
+  if (n < INT32_MIN || n > INT32_MAX) throw INT32_RANGE;
+  return n;
+}

@@ -1,0 +1,10 @@
+/**
+ * Every command module's handler table. registry.ts joins them to the generated metadata;
+ * adding a command family means adding its table here.
+ */
+import type { HandlerTable } from './registry.js';
+import { connectionCommands } from './connection.js';
+import { stringCommands } from './string.js';
+import { keyspaceCommands } from './keyspace.js';
+
+export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands];

@@ -1,0 +1,168 @@
+/**
+ * One connected client: its socket, its request parser and reply writer, and every piece
+ * of per-connection state (db, protocol, name, auth, reply mode; later MULTI, WATCH,
+ * subscriptions, blocking and tracking live here too), as Redis keeps them in `client`.
+ */
+import type { Socket } from 'node:net';
+import { RespParser, ProtocolError, type ParserLimits } from './resp-parser.js';
+import { ReplyWriter } from './reply-writer.js';
+import type { Database } from '../keyspace/db.js';
+import type { Server } from '../server.js';
+
+export type ReplyMode = 'on' | 'off' | 'skip';
+
+export class Client {
+  readonly parser: RespParser;
+  /** Shared with the parser, so auth and CONFIG SET proto-max-bulk-len apply to the next read. */
+  private readonly parserLimits: ParserLimits;
+  readonly w = new ReplyWriter();
+  db: Database;
+  name = '';
+  libName = '';
+  libVer = '';
+  authenticated: boolean;
+  user = 'default';
+  readonly createdAt: number;
+  lastInteraction: number;
+  /** Full name of the last command run ("client|list"), for CLIENT LIST's cmd field. */
+  lastCommand = 'NULL';
+  replyMode: ReplyMode = 'on';
+  /** CLIENT REPLY SKIP applies to the next command only. */
+  skipNext = false;
+  noEvict = false;
+  noTouch = false;
+  /** Close once the pending replies are written (QUIT, protocol error). */
+  closeAfterReply = false;
+  closed = false;
+  /** Bytes received and sent, and commands run (INFO stats, CLIENT LIST). */
+  netIn = 0;
+  netOut = 0;
+  commandsProcessed = 0;
+  /**
+   * Set by a handler whose effect must be replayed differently from how it was sent
+   * (SET EX -> SET PXAT, INCRBYFLOAT -> SET KEEPTTL), as rewriteClientCommandVector does.
+   */
+  propagateArgv: string[] | null = null;
+  /** Channels + patterns + shard channels subscribed (RESP2 clients then enter pub/sub mode). */
+  subscriptionCount = 0;
+  /** True while the client is in the server's pending-write set. */
+  pendingWrite = false;
+  /** Set while this client's input must wait (blocked command, CLIENT PAUSE). */
+  inputPaused = false;
+  /** The connection this client came in on: a TCP socket or a unix socket. */
+  readonly isUnixSocket: boolean;
+
+  constructor(
+    readonly id: number,
+    readonly socket: Socket | null,
+    readonly server: Server,
+    readonly addr: string,
+    readonly laddr: string,
+  ) {
+    this.db = server.dbs[0]!;
+    this.authenticated = server.config.get('requirepass') === '';
+    this.parserLimits = { maxBulkLen: server.config.num('proto-max-bulk-len'), authenticated: this.authenticated };
+    this.parser = new RespParser(this.parserLimits);
+    this.createdAt = Date.now();
+    this.lastInteraction = this.createdAt;
+    this.isUnixSocket = socket !== null && addr.startsWith('/');
+  }
+
+  get dbIndex(): number {
+    return this.db.id;
+  }
+
+  /** The parser's limits follow the configuration and the auth state. */
+  refreshParserLimits(): void {
+    const limits = this.parserLimits;
+    limits.maxBulkLen = this.server.config.num('proto-max-bulk-len');
+    limits.authenticated = this.authenticated;
+  }
+
+  /** Socket 'data': parse and run every complete command, then write all replies at once. */
+  onData(chunk: Buffer): void {
+    this.netIn += chunk.length;
+    this.server.stats.netInputBytes += chunk.length;
+    this.lastInteraction = Date.now();
+    this.parser.feed(chunk);
+    if (this.parser.pendingBytes > this.server.config.num('client-query-buffer-limit')) {
+      this.server.log.warning(`Closing client that reached max query buffer length: id=${this.id} addr=${this.addr}`);
+      this.close();
+      return;
+    }
+    this.processInput();
+    this.server.flushPendingWrites();
+  }
+
+  /** Runs buffered commands until the input is exhausted or the client must wait. */
+  processInput(): void {
+    const server = this.server;
+    while (!this.inputPaused && !this.closeAfterReply && !this.closed) {
+      const argv = this.parser.next();
+      if (argv === null) break;
+      if (argv instanceof ProtocolError) {
+        server.stats.protocolErrors++;
+        this.w.error(`ERR Protocol error: ${argv.message}`);
+        server.countError('ERR');
+        this.closeAfterReply = true;
+        this.markPendingWrite();
+        break;
+      }
+      server.executeClientCommand(this, argv);
+    }
+  }
+
+  markPendingWrite(): void {
+    if (!this.pendingWrite) {
+      this.pendingWrite = true;
+      this.server.addPendingWrite(this);
+    }
+  }
+
+  /** Sends everything the writer holds. */
+  flush(): void {
+    this.pendingWrite = false;
+    const socket = this.socket;
+    const chunks = this.w.take();
+    if (socket === null || this.closed) return;
+    if (chunks !== null) {
+      if (chunks.length === 1) this.send(socket, chunks[0]!);
+      else {
+        socket.cork();
+        for (const c of chunks) this.send(socket, c);
+        socket.uncork();
+      }
+    }
+    if (this.closeAfterReply) {
+      this.closed = true;
+      socket.end();
+    }
+  }
+
+  private send(socket: Socket, chunk: Buffer | string): void {
+    this.netOut += chunk.length;
+    this.server.stats.netOutputBytes += chunk.length;
+    if (typeof chunk === 'string') socket.write(chunk, 'latin1');
+    else socket.write(chunk);
+  }
+
+  /** Closes the connection now, dropping unsent replies (CLIENT KILL, limits). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.w.discard();
+    this.socket?.destroy();
+    this.server.unlinkClient(this);
+  }
+
+  /** `timeout` does not apply to clients a feature says are waiting on purpose (blocked, subscribed). */
+  exemptFromIdleTimeout(): boolean {
+    for (const exempt of this.server.idleTimeoutExemptions) if (exempt(this)) return true;
+    return false;
+  }
+
+  /** Bytes waiting to go out: our buffer plus the socket's own queue (omem, output limits). */
+  get outputBytes(): number {
+    return this.w.pendingBytes + (this.socket?.writableLength ?? 0);
+  }
+}

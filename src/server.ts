@@ -1,0 +1,440 @@
+/**
+ * The server: databases, clients, configuration, statistics, listeners and the cron.
+ * Command modules reach everything they need through `client.server`.
+ */
+import net from 'node:net';
+import { unlinkSync, existsSync } from 'node:fs';
+import { Config } from './config/config.js';
+import { Database, type KeyspaceHost } from './keyspace/db.js';
+import { activeExpireCycle } from './keyspace/expire.js';
+import { Client } from './network/client.js';
+import { CommandRegistry, type Command } from './commands/registry.js';
+import { ALL_COMMAND_TABLES } from './commands/index.js';
+import { processCommand } from './commands/dispatch.js';
+import { ServerStats } from './info/stats.js';
+import { Logger, type LogLevel } from './logger.js';
+import { MAX_CLIENTS, type ReplyError } from './errors.js';
+import { NOTIFY } from './config/definitions.js';
+import { SlowLog } from './info/slowlog.js';
+import { LatencyMonitor } from './info/latency.js';
+
+import { REDIS_COMPAT_VERSION } from './version.js';
+
+/** Redis version nodis answers as. */
+export const REDIS_VERSION = REDIS_COMPAT_VERSION;
+
+/** A check run before a command executes; returns the error to reject it with, or null. */
+export type CommandGate = (c: Client, cmd: Command, argv: string[]) => ReplyError | null;
+/** Takes over a command (MULTI queueing, for example); returns true when it handled it. */
+export type CommandInterceptor = (c: Client, cmd: Command, argv: string[]) => boolean;
+/** Receives every write to replay elsewhere (AOF, replicas): the db and the argv to replay. */
+export type PropagationSink = (dbIndex: number, argv: readonly string[]) => void;
+/** Sees every modified key (WATCH, client-side caching). */
+export type KeyModifiedListener = (db: Database, key: string | null) => void;
+/** Sees keyspace events (keyspace notifications). */
+export type KeyspaceEventListener = (type: number, event: string, key: string, dbIndex: number) => void;
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export class Server implements KeyspaceHost {
+  readonly config: Config;
+  readonly log = new Logger();
+  readonly stats = new ServerStats();
+  readonly commands = new CommandRegistry(ALL_COMMAND_TABLES);
+  readonly slowlog: SlowLog;
+  readonly latency = new LatencyMonitor();
+  dbs: Database[] = [];
+  readonly clients = new Map<number, Client>();
+  /** Time snapshot of the command being run (ms); expiry decisions use it. */
+  nowMs = Date.now();
+  /** Write counter since the last save (server.dirty). */
+  dirty = 0;
+  random: () => number = Math.random;
+  activeExpireEnabled = true;
+  expiryPaused = false;
+
+  readonly gates: CommandGate[] = [];
+  interceptCommand: CommandInterceptor | null = null;
+  readonly propagationSinks: PropagationSink[] = [];
+  readonly keyModifiedListeners: KeyModifiedListener[] = [];
+  readonly keyspaceEventListeners: KeyspaceEventListener[] = [];
+  /** Cleanup run when the server stops (persistence, timers of features). */
+  readonly shutdownHooks: (() => void | Promise<void>)[] = [];
+  /** Features that keep clients waiting on purpose (blocking, pub/sub) exempt them from `timeout`. */
+  readonly idleTimeoutExemptions: ((c: Client) => boolean)[] = [];
+  /** Features add per-tick work here (client timeouts, save points...). */
+  readonly cronJobs: ((now: number) => void)[] = [];
+
+  private nextClientId = 1;
+  private readonly pendingWrites = new Set<Client>();
+  private flushScheduled = false;
+  private readonly listeners: net.Server[] = [];
+  private cronTimer: NodeJS.Timeout | null = null;
+  private stopping: Promise<void> | null = null;
+  /** Addresses actually bound, with the real port (useful when port 0 picked one). */
+  readonly boundAddresses: ListenAddress[] = [];
+  /** Resolves when the server has stopped (SHUTDOWN, signal, stop()). */
+  readonly stopped: Promise<void>;
+  private resolveStopped!: () => void;
+  /** Set by SHUTDOWN to end the process with this code (the CLI honours it). */
+  exitCode = 0;
+
+  constructor(config: Config = new Config()) {
+    this.config = config;
+    this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
+    this.slowlog = new SlowLog(config);
+    const count = config.num('databases');
+    for (let i = 0; i < count; i++) this.dbs.push(new Database(i, this));
+    this.log.level = config.get('loglevel') as LogLevel;
+    this.log.file = config.get('logfile');
+    config.onChange('loglevel', (v) => (this.log.level = v as LogLevel));
+    config.onChange('hz', () => this.scheduleCron());
+    config.onChange('proto-max-bulk-len', () => this.forEachClient((c) => c.refreshParserLimits()));
+    config.onChange('requirepass', () => undefined);
+  }
+
+  // ---- KeyspaceHost ------------------------------------------------------------------
+
+  get lruClock(): number {
+    return Math.floor(this.nowMs / 1000);
+  }
+
+  keyExpired(db: Database, key: string): void {
+    this.stats.expiredKeys++;
+    this.notifyKeyspaceEvent(NOTIFY.EXPIRED, 'expired', key, db.id);
+    this.signalModifiedKey(db, key);
+    this.propagate(db.id, ['DEL', key]);
+  }
+
+  keyspaceHit(hit: boolean): void {
+    if (hit) this.stats.keyspaceHits++;
+    else this.stats.keyspaceMisses++;
+  }
+
+  get hz(): number {
+    return this.config.num('hz');
+  }
+
+  get activeExpireEffort(): number {
+    return this.config.num('active-expire-effort');
+  }
+
+  // ---- Keyspace change signals -------------------------------------------------------
+
+  /** signalModifiedKey: WATCH and client-side caching learn that `key` changed (null = whole db). */
+  signalModifiedKey(db: Database, key: string | null): void {
+    for (const l of this.keyModifiedListeners) l(db, key);
+  }
+
+  /** notifyKeyspaceEvent: emits when notify-keyspace-events enables the class. */
+  notifyKeyspaceEvent(type: number, event: string, key: string, dbIndex: number): void {
+    if (this.keyspaceEventListeners.length === 0) return;
+    for (const l of this.keyspaceEventListeners) l(type, event, key, dbIndex);
+  }
+
+  /** Sends a write to every propagation sink (AOF, replicas). */
+  propagate(dbIndex: number, argv: readonly string[]): void {
+    for (const sink of this.propagationSinks) sink(dbIndex, argv);
+  }
+
+  // ---- Command execution -------------------------------------------------------------
+
+  executeClientCommand(c: Client, argv: string[]): void {
+    processCommand(this, c, argv);
+  }
+
+  commandGate(c: Client, cmd: Command, argv: string[]): ReplyError | null {
+    const gates = this.gates;
+    for (let i = 0; i < gates.length; i++) {
+      const e = gates[i]!(c, cmd, argv);
+      if (e !== null) return e;
+    }
+    return null;
+  }
+
+  /** Hooks run when a command is rejected before running (MULTI marks the transaction dirty). */
+  readonly rejectListeners: ((c: Client) => void)[] = [];
+  commandRejected(c: Client): void {
+    for (const l of this.rejectListeners) l(c);
+  }
+
+  /** After every executed command: slow log, latency monitor, propagation. */
+  afterCommand(c: Client, cmd: Command, argv: string[], usec: number, dirtied: boolean): void {
+    this.slowlog.consider(c, argv, usec, this.nowMs);
+    this.latency.considerCommand(cmd, usec, this.config.num('latency-monitor-threshold'));
+    if (dirtied && this.propagationSinks.length !== 0) {
+      this.propagate(c.db.id, c.propagateArgv ?? argv);
+    }
+  }
+
+  countError(code: string): void {
+    this.stats.totalErrorReplies++;
+    const errors = this.stats.errors;
+    const n = errors.get(code);
+    if (n !== undefined) errors.set(code, n + 1);
+    else if (errors.size < 128) errors.set(code, 1);
+  }
+
+  /** True when a RESP2 client is subscribed: replies take pub/sub shapes and most commands are refused. */
+  inPubSubReplyMode(c: Client): boolean {
+    return c.subscriptionCount > 0 && c.w.resp === 2;
+  }
+
+  /** True when this server replicates from a primary (replication is a later feature). */
+  readonly isReplica = false;
+
+  /** Features reset their per-client state here on RESET (MULTI, WATCH, subscriptions, tracking...). */
+  readonly resetListeners: ((c: Client) => void)[] = [];
+  /** clearClientConnectionState: what RESET does, in Redis's order. */
+  resetClient(c: Client): void {
+    for (const l of this.resetListeners) l(c);
+    c.db = this.dbs[0]!;
+    c.w.resp = 2;
+    c.replyMode = 'on';
+    c.skipNext = false;
+    c.w.muted = false;
+    c.noEvict = false;
+    c.noTouch = false;
+    if (this.config.get('requirepass') !== '') {
+      c.authenticated = false;
+      c.refreshParserLimits();
+    }
+  }
+
+  // ---- Clients and output ------------------------------------------------------------
+
+  forEachClient(fn: (c: Client) => void): void {
+    for (const c of this.clients.values()) fn(c);
+  }
+
+  addPendingWrite(c: Client): void {
+    this.pendingWrites.add(c);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flushPendingWrites());
+    }
+  }
+
+  /** Writes out every client with pending replies (handleClientsWithPendingWrites). */
+  flushPendingWrites(): void {
+    this.flushScheduled = false;
+    if (this.pendingWrites.size === 0) return;
+    for (const c of this.pendingWrites) c.flush();
+    this.pendingWrites.clear();
+  }
+
+  /** Creates a client for an accepted connection, or refuses it past maxclients. */
+  private accept(socket: net.Socket, unixPath: string | null): void {
+    this.stats.connectionsReceived++;
+    if (this.clients.size >= this.config.num('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end(`-${MAX_CLIENTS.reply}\r\n`);
+      return;
+    }
+    if (unixPath === null && this.protectedModeRefuses(socket)) {
+      this.stats.rejectedConnections++;
+      socket.end(PROTECTED_MODE_ERROR);
+      return;
+    }
+    socket.setNoDelay(true);
+    const keepalive = this.config.num('tcp-keepalive');
+    if (keepalive > 0 && unixPath === null) socket.setKeepAlive(true, keepalive * 1000);
+    const addr = unixPath !== null ? `${unixPath}:0` : formatAddress(socket.remoteAddress, socket.remotePort);
+    const laddr = unixPath !== null ? `${unixPath}:0` : formatAddress(socket.localAddress, socket.localPort);
+    const c = new Client(this.nextClientId++, socket, this, addr, laddr);
+    this.clients.set(c.id, c);
+    socket.on('data', (chunk: Buffer) => c.onData(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      c.closed = true;
+      this.unlinkClient(c);
+    });
+  }
+
+  /** Protected mode: no password and not a loopback peer (Redis's rule in acceptCommonHandler). */
+  private protectedModeRefuses(socket: net.Socket): boolean {
+    if (!this.config.bool('protected-mode') || this.config.get('requirepass') !== '') return false;
+    return !isLoopback(socket.remoteAddress ?? '');
+  }
+
+  /** Hooks run when a client goes away (pub/sub, blocking, WATCH state cleanup). */
+  readonly clientClosedListeners: ((c: Client) => void)[] = [];
+  unlinkClient(c: Client): void {
+    if (!this.clients.delete(c.id)) return;
+    this.pendingWrites.delete(c);
+    for (const l of this.clientClosedListeners) l(c);
+  }
+
+  /** A client with no connection, for embedding and internal use (scripts, AOF loading). */
+  createFakeClient(): Client {
+    return new Client(0, null, this, '', '');
+  }
+
+  // ---- Lifecycle ---------------------------------------------------------------------
+
+  /** Work done before accepting clients (loading persistence files...). */
+  readonly startupHooks: (() => void | Promise<void>)[] = [];
+
+  /** Runs the startup hooks, then listens. `portOverride` 0 picks a free port. */
+  async start(portOverride?: number): Promise<void> {
+    for (const hook of this.startupHooks) await hook();
+    await this.listen(portOverride);
+  }
+
+  /** SIGTERM/SIGINT: shut down as SHUTDOWN would with no arguments. */
+  async shutdownFromSignal(_signal: 'sigint' | 'sigterm'): Promise<void> {
+    await this.stop();
+  }
+
+  /**
+   * Starts listening on every `bind` address and the unix socket.
+   * `portOverride` 0 picks a free port (embedding); the config's port 0 disables TCP, as in Redis.
+   */
+  async listen(portOverride?: number): Promise<void> {
+    const configured = this.config.num('port');
+    let port = portOverride ?? configured;
+    const tcpEnabled = portOverride !== undefined || configured !== 0;
+    if (tcpEnabled) {
+      const binds = this.config.get('bind').split(' ').filter((b) => b !== '');
+      for (const raw of binds.length > 0 ? binds : ['*', '-::*']) {
+        const optional = raw.startsWith('-');
+        const host = normalizeBindHost(optional ? raw.slice(1) : raw);
+        try {
+          const bound = await listenOn(this.makeListener(null), { host, port, backlog: this.config.num('tcp-backlog') });
+          port = bound.port;
+          this.boundAddresses.push({ host, port });
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EINVAL')) continue;
+          await this.closeListeners();
+          throw new Error(`Failed listening on port ${port} (tcp), aborting. ${(e as Error).message}`);
+        }
+      }
+      if (portOverride !== undefined) this.config.set('port', [String(port)]);
+    }
+    const unixsocket = this.config.get('unixsocket');
+    if (unixsocket !== '') {
+      if (existsSync(unixsocket)) unlinkSync(unixsocket);
+      await listenOn(this.makeListener(unixsocket), { path: unixsocket });
+    }
+    this.scheduleCron();
+  }
+
+  /** The TCP port clients can connect to (after listen). */
+  get port(): number {
+    return this.boundAddresses[0]?.port ?? this.config.num('port');
+  }
+
+  private makeListener(unixPath: string | null): net.Server {
+    const listener = net.createServer({ noDelay: true }, (socket) => this.accept(socket, unixPath));
+    listener.maxConnections = Math.max(this.config.num('maxclients') + 32, 1024);
+    this.listeners.push(listener);
+    return listener;
+  }
+
+  private scheduleCron(): void {
+    if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    if (this.stopping !== null) return;
+    const period = Math.max(1, Math.floor(1000 / Math.max(1, this.config.num('hz'))));
+    this.cronTimer = setInterval(() => this.cron(), period);
+    this.cronTimer.unref();
+  }
+
+  /** serverCron: active expiry, statistics, idle clients and every feature's periodic work. */
+  private cron(): void {
+    const now = Date.now();
+    this.nowMs = now;
+    const cycle = activeExpireCycle(this);
+    if (cycle.timedOut) this.stats.expiredTimeCapReachedCount++;
+    this.stats.sample(now);
+    this.closeIdleClients(now);
+    for (const job of this.cronJobs) job(now);
+    this.flushPendingWrites();
+  }
+
+  /** `timeout`: closes clients idle for longer, except blocked and subscribed ones (clientsCronHandleTimeout). */
+  private closeIdleClients(now: number): void {
+    const timeout = this.config.num('timeout');
+    if (timeout === 0) return;
+    for (const c of this.clients.values()) {
+      if (c.exemptFromIdleTimeout()) continue;
+      if (now - c.lastInteraction > timeout * 1000) {
+        this.log.verbose('Closing idle client');
+        c.close();
+      }
+    }
+  }
+
+  /** Stops listening, disconnects every client and ends the cron. Idempotent. */
+  stop(): Promise<void> {
+    if (this.stopping !== null) return this.stopping;
+    this.stopping = (async () => {
+      if (this.cronTimer !== null) clearInterval(this.cronTimer);
+      this.cronTimer = null;
+      for (const hook of this.shutdownHooks) await hook();
+      this.flushPendingWrites();
+      await this.closeListeners();
+      for (const c of [...this.clients.values()]) c.close();
+      const unixsocket = this.config.get('unixsocket');
+      if (unixsocket !== '' && existsSync(unixsocket)) {
+        try {
+          unlinkSync(unixsocket);
+        } catch {
+          // already gone
+        }
+      }
+      this.resolveStopped();
+    })();
+    return this.stopping;
+  }
+
+  private async closeListeners(): Promise<void> {
+    const closing = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
+    this.listeners.length = 0;
+    for (const c of this.clients.values()) c.socket?.unref();
+    await Promise.all(closing);
+  }
+}
+
+function listenOn(listener: net.Server, options: net.ListenOptions): Promise<{ port: number }> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error): void => reject(e);
+    listener.once('error', onError);
+    listener.listen(options, () => {
+      listener.off('error', onError);
+      const address = listener.address();
+      resolve({ port: typeof address === 'object' && address !== null ? address.port : 0 });
+    });
+  });
+}
+
+/** Redis's "*" and "::*" wildcards are Node's "0.0.0.0" and "::". */
+function normalizeBindHost(host: string): string {
+  if (host === '*') return '0.0.0.0';
+  if (host === '::*') return '::';
+  return host;
+}
+
+function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+}
+
+/** "ip:port" as CLIENT LIST shows it; IPv4-mapped IPv6 addresses are shown as IPv4. */
+export function formatAddress(address: string | undefined, port: number | undefined): string {
+  let host = address ?? '?';
+  if (host.startsWith('::ffff:')) host = host.slice(7);
+  return `${host}:${port ?? 0}`;
+}
+
+const PROTECTED_MODE_ERROR =
+  '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
+  'In this mode connections are only accepted from the loopback interface. ' +
+  'If you want to connect from external computers to Redis you may adopt one of the following solutions: ' +
+  "1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. " +
+  "2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. " +
+  "3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. " +
+  '4) Set up an authentication password for the default user. ' +
+  'NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n';

@@ -1,0 +1,131 @@
+/**
+ * Number parsing and formatting with Redis's exact rules (util.c: string2ll, string2l,
+ * string2d, ld2string, d2string).
+ */
+
+export const INT64_MAX = 9223372036854775807n;
+export const INT64_MIN = -9223372036854775808n;
+
+/**
+ * Redis's string2ll: optional '-', no '+', no leading zeros (except "0"), no spaces,
+ * value within int64. Returns a bigint only when the value doesn't fit a safe JS integer.
+ * Returns null when the string isn't such an integer.
+ */
+export function parseInt64(s: string): number | bigint | null {
+  const len = s.length;
+  if (len === 0 || len > 20) return null;
+  let i = 0;
+  let negative = false;
+  const first = s.charCodeAt(0);
+  if (first === 45 /* - */) {
+    negative = true;
+    i = 1;
+    if (len === 1) return null;
+  }
+  const lead = s.charCodeAt(i);
+  if (lead === 48 /* 0 */) return len === 1 ? 0 : null;
+  if (lead < 49 || lead > 57) return null;
+  if (len - i <= 15) {
+    // Fits exactly in a double: the common, allocation-free path.
+    let v = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return null;
+      v = v * 10 + c;
+    }
+    return negative ? -v : v;
+  }
+  for (let j = i; j < len; j++) {
+    const c = s.charCodeAt(j);
+    if (c < 48 || c > 57) return null;
+  }
+  const big = BigInt(s);
+  if (big > INT64_MAX || big < INT64_MIN) return null;
+  if (big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER)) return Number(big);
+  return big;
+}
+
+/** Like parseInt64 but always a bigint (for arithmetic that must not lose precision). */
+export function parseInt64Big(s: string): bigint | null {
+  const v = parseInt64(s);
+  return v === null ? null : BigInt(v);
+}
+
+/** A safe-integer parse: null if not an integer or outside ±2^53 (callers bound-check further). */
+export function parseSafeInt(s: string): number | null {
+  const v = parseInt64(s);
+  if (v === null) return null;
+  return typeof v === 'bigint' ? null : v;
+}
+
+/** Canonical decimal form of an int64 value. */
+export function formatInt(v: number | bigint): string {
+  return typeof v === 'bigint' ? v.toString() : String(v);
+}
+
+/**
+ * Redis's string2d / getDoubleFromObject: strtod over the whole string, no leading space,
+ * NaN refused. Accepts "inf", "+inf", "-inf", "infinity", hex floats.
+ */
+export function parseDouble(s: string): number | null {
+  const len = s.length;
+  if (len === 0) return null;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return null;
+  const n = strtodWhole(s);
+  if (n === null || Number.isNaN(n)) return null;
+  return n;
+}
+
+const DECIMAL_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const HEX_RE = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
+
+/** Parses the whole string as C's strtod would, or returns null if strtod would stop early. */
+export function strtodWhole(s: string): number | null {
+  if (DECIMAL_RE.test(s)) return Number(s);
+  const lower = s.toLowerCase();
+  const unsigned = lower.charCodeAt(0) === 43 || lower.charCodeAt(0) === 45 ? lower.slice(1) : lower;
+  const sign = lower.charCodeAt(0) === 45 ? -1 : 1;
+  if (unsigned === 'inf' || unsigned === 'infinity') return sign * Infinity;
+  if (unsigned === 'nan' || unsigned.startsWith('nan(')) return NaN;
+  const hex = HEX_RE.exec(s);
+  if (hex) {
+    const intPart = hex[2] ?? '';
+    const frac = hex[3] ?? '';
+    if (intPart.length === 0 && frac.length === 0) return null;
+    let value = 0;
+    for (const ch of intPart) value = value * 16 + parseInt(ch, 16);
+    let scale = 1 / 16;
+    for (const ch of frac) {
+      value += parseInt(ch, 16) * scale;
+      scale /= 16;
+    }
+    const exp = hex[4] ? parseInt(hex[4], 10) : 0;
+    return (hex[1] === '-' ? -1 : 1) * value * Math.pow(2, exp);
+  }
+  return null;
+}
+
+/**
+ * C's printf("%.17g"): 17 significant digits, the shorter of %e/%f style, trailing zeros
+ * removed. Redis 7.0 replies doubles (RESP3 doubles, scores) this way.
+ */
+export function formatDouble17g(d: number): string {
+  if (d === Infinity) return 'inf';
+  if (d === -Infinity) return '-inf';
+  if (Number.isNaN(d)) return 'nan';
+  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  const exp = d.toExponential(16); // "d.dddddddddddddddde+X"
+  const ePos = exp.indexOf('e');
+  const exponent = parseInt(exp.slice(ePos + 1), 10);
+  if (exponent < -4 || exponent >= 17) {
+    let mantissa = exp.slice(0, ePos);
+    if (mantissa.includes('.')) mantissa = mantissa.replace(/0+$/, '').replace(/\.$/, '');
+    const sign = exponent < 0 ? '-' : '+';
+    const abs = Math.abs(exponent);
+    return `${mantissa}e${sign}${abs < 10 ? '0' : ''}${abs}`;
+  }
+  let fixed = d.toFixed(Math.max(0, 16 - exponent));
+  if (fixed.includes('.')) fixed = fixed.replace(/0+$/, '').replace(/\.$/, '');
+  return fixed;
+}
