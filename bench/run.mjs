@@ -1,0 +1,294 @@
+#!/usr/bin/env node
+/**
+ * nodis vs real Redis, in the same run: `npm run bench [-- --quick] [--only REGEX] [--no-memory]`.
+ *
+ * Starts nodis (dist/main.js) and redis-server on free ports, drives both with redis-benchmark
+ * in alternating rounds (ABBA order, so drift hits both equally), and prints per workload:
+ * ops/s of each and the ratio nodis/Redis, p50/p99 latency, and server CPU time per request
+ * (utime+stime from /proc/PID/stat) with the CPU-efficiency ratio Redis µs/op ÷ nodis µs/op.
+ * On a 2-core machine redis-benchmark itself needs a core, so pipeline-1 throughput hides a
+ * slow server: judge by CPU per request and by pipeline-16 throughput.
+ * Then RSS growth per key for 1M 32-byte strings. Results go to bench/results/<date>.json.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const NO_MEMORY = args.includes('--no-memory');
+const onlyIdx = args.indexOf('--only');
+const ONLY = onlyIdx >= 0 ? new RegExp(args[onlyIdx + 1], 'i') : null;
+const ROUNDS = QUICK ? 2 : 3;
+const SCALE = QUICK ? 0.4 : 1;
+const TICK = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
+
+const rand10 = Array.from({ length: 10 }, () => 'key:__rand_int__');
+/** [name, redis-benchmark args, requests] */
+const CORE_WORKLOADS = [
+  ['SET/P1', ['-t', 'set', '-P', '1'], 80000],
+  ['GET/P1', ['-t', 'get', '-P', '1'], 80000],
+  ['INCR/P1', ['-t', 'incr', '-P', '1'], 80000],
+  ['MSET_10/P1', ['-t', 'mset', '-P', '1'], 60000],
+  ['MGET_10/P1', ['-P', '1', 'MGET', ...rand10], 60000],
+  ['SET/P16', ['-t', 'set', '-P', '16'], 700000],
+  ['GET/P16', ['-t', 'get', '-P', '16'], 700000],
+  ['INCR/P16', ['-t', 'incr', '-P', '16'], 700000],
+  ['MSET_10/P16', ['-t', 'mset', '-P', '16'], 200000],
+  ['MGET_10/P16', ['-P', '16', 'MGET', ...rand10], 200000],
+  ['SET_1KB/P16', ['-t', 'set', '-d', '1024', '-P', '16'], 300000],
+  ['GET/c1000', ['-t', 'get', '-c', '1000'], 80000],
+  ['GET/c1-latency', ['-t', 'get', '-c', '1', '-P', '1'], 20000],
+];
+const TYPE_WORKLOADS = [
+  ['LPUSH/P1', ['-t', 'lpush', '-P', '1'], 80000],
+  ['RPOP/P1', ['-t', 'rpop', '-P', '1'], 80000, 'refill-list'],
+  ['LRANGE_100/P1', ['-P', '1', 'LRANGE', 'mylist', '0', '99'], 60000, 'list-1000'],
+  ['SADD/P1', ['-t', 'sadd', '-P', '1'], 80000],
+  ['SPOP/P1', ['-t', 'spop', '-P', '1'], 80000, 'refill-set'],
+  ['HSET/P1', ['-t', 'hset', '-P', '1'], 80000],
+  ['ZADD/P1', ['-t', 'zadd', '-P', '1'], 80000],
+  ['ZPOPMIN/P1', ['-t', 'zpopmin', '-P', '1'], 80000, 'refill-zset'],
+  ['LPUSH/P16', ['-t', 'lpush', '-P', '16'], 700000],
+  ['RPOP/P16', ['-t', 'rpop', '-P', '16'], 700000, 'refill-list'],
+  ['LRANGE_100/P16', ['-P', '16', 'LRANGE', 'mylist', '0', '99'], 150000, 'list-1000'],
+  ['SADD/P16', ['-t', 'sadd', '-P', '16'], 700000],
+  ['SPOP/P16', ['-t', 'spop', '-P', '16'], 700000, 'refill-set'],
+  ['HSET/P16', ['-t', 'hset', '-P', '16'], 700000],
+  ['ZADD/P16', ['-t', 'zadd', '-P', '16'], 350000],
+  ['ZPOPMIN/P16', ['-t', 'zpopmin', '-P', '16'], 400000, 'refill-zset'],
+];
+const includeTypes = args.includes('--types') || args.includes('--all');
+const includeCore = !args.includes('--types') || args.includes('--all');
+const WORKLOADS = [...(includeCore ? CORE_WORKLOADS : []), ...(includeTypes ? TYPE_WORKLOADS : [])].filter(
+  ([name]) => ONLY === null || ONLY.test(name),
+);
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function cli(port, ...cmd) {
+  return spawnSync('redis-cli', ['-p', String(port), ...cmd], { encoding: 'latin1' }).stdout.trim();
+}
+
+async function startServer(kind) {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), `bench-${kind}-`));
+  const cmd =
+    kind === 'redis'
+      ? ['redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir]]
+      : [process.execPath, [path.join(ROOT, 'dist/main.js'), '--port', String(port), '--save', '', '--dir', dir]];
+  const proc = spawn(cmd[0], cmd[1], { stdio: 'ignore', cwd: dir });
+  for (let i = 0; i < 200; i++) {
+    if (cli(port, 'PING') === 'PONG') return { kind, port, proc, dir };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${kind} did not start`);
+}
+
+function stopServer(s) {
+  s.proc.kill('SIGKILL');
+  rmSync(s.dir, { recursive: true, force: true });
+}
+
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function rssBytes(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) * 1024;
+}
+
+function prep(server, kind) {
+  const p = String(server.port);
+  if (kind === 'refill-list' || kind === 'list-1000') {
+    cli(server.port, 'DEL', 'mylist');
+    const n = kind === 'list-1000' ? 1000 : 720000;
+    spawnSync('redis-benchmark', ['-p', p, '-n', String(n), '-P', '64', '-q', 'RPUSH', 'mylist', 'xxx'], { stdio: 'ignore' });
+  } else if (kind === 'refill-set') {
+    cli(server.port, 'DEL', 'myset');
+    spawnSync('redis-benchmark', ['-p', p, '-n', '720000', '-r', '10000000', '-P', '64', '-q', 'SADD', 'myset', 'e:__rand_int__'], { stdio: 'ignore' });
+  } else if (kind === 'refill-zset') {
+    cli(server.port, 'DEL', 'myzset');
+    spawnSync('redis-benchmark', ['-p', p, '-n', '420000', '-r', '10000000', '-P', '64', '-q', 'ZADD', 'myzset', '__rand_int__', 'e:__rand_int__'], { stdio: 'ignore' });
+  }
+}
+
+function runBenchmark(server, wlArgs, n) {
+  const before = cpuTicks(server.proc.pid);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('redis-benchmark', ['-p', String(server.port), '-n', String(n), '-r', '100000', '-c', '50', '--csv', ...wlArgs], {
+    encoding: 'latin1',
+    maxBuffer: 1 << 24,
+  });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = (cpuTicks(server.proc.pid) - before) / TICK;
+  const lines = r.stdout.trim().split('\n').filter((l) => l.startsWith('"') && !l.startsWith('"test"'));
+  const last = lines[lines.length - 1];
+  if (r.status !== 0 || last === undefined || /error/i.test(r.stderr)) {
+    return { ok: false, error: (r.stderr || r.stdout).slice(0, 300) };
+  }
+  const cols = last.split(',').map((c) => c.replace(/"/g, ''));
+  return { ok: true, rps: Number(cols[1]), p50: Number(cols[4]), p99: Number(cols[6]), cpuUsPerOp: (cpu * 1e6) / n, secs };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const geomean = (xs) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+
+async function throughput() {
+  const redis = await startServer('redis');
+  const nodis = await startServer('nodis');
+  // The GET/MGET keyspace: the same 100k random keys in both.
+  for (const s of [redis, nodis]) {
+    spawnSync('redis-benchmark', ['-p', String(s.port), '-t', 'set', '-r', '100000', '-n', '300000', '-P', '64', '-q'], { stdio: 'ignore' });
+  }
+  const results = [];
+  for (const [name, wlArgs, baseN, prepKind] of WORKLOADS) {
+    const n = Math.max(2000, Math.round(baseN * SCALE));
+    const runs = { redis: [], nodis: [] };
+    for (const s of [redis, nodis]) {
+      prep(s, prepKind);
+      runBenchmark(s, wlArgs, Math.round(n / 10)); // warm-up (lets the JIT settle)
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? [redis, nodis] : [nodis, redis];
+      for (const s of order) {
+        prep(s, prepKind);
+        const r = runBenchmark(s, wlArgs, n);
+        if (!r.ok) {
+          process.stderr.write(`${name} ${s.kind}: ${r.error}\n`);
+          continue;
+        }
+        runs[s.kind].push(r);
+      }
+    }
+    if (runs.redis.length === 0 || runs.nodis.length === 0) {
+      results.push({ name, failed: true });
+      console.log(`${name.padEnd(16)} FAILED`);
+      continue;
+    }
+    const m = (kind, field) => median(runs[kind].map((r) => r[field]));
+    const row = {
+      name,
+      redisRps: m('redis', 'rps'),
+      nodisRps: m('nodis', 'rps'),
+      ratio: m('nodis', 'rps') / m('redis', 'rps'),
+      redisP50: m('redis', 'p50'),
+      nodisP50: m('nodis', 'p50'),
+      redisP99: m('redis', 'p99'),
+      nodisP99: m('nodis', 'p99'),
+      redisCpuUs: m('redis', 'cpuUsPerOp'),
+      nodisCpuUs: m('nodis', 'cpuUsPerOp'),
+    };
+    row.cpuRatio = row.redisCpuUs / row.nodisCpuUs;
+    results.push(row);
+    console.log(
+      `${name.padEnd(16)} redis ${Math.round(row.redisRps).toString().padStart(8)} nodis ${Math.round(row.nodisRps).toString().padStart(8)} ratio ${row.ratio.toFixed(2)}  ` +
+        `p50 ${row.redisP50.toFixed(3)}/${row.nodisP50.toFixed(3)} p99 ${row.redisP99.toFixed(3)}/${row.nodisP99.toFixed(3)} ms  ` +
+        `cpu µs/op ${row.redisCpuUs.toFixed(2)}/${row.nodisCpuUs.toFixed(2)} cpu-ratio ${row.cpuRatio.toFixed(2)}`,
+    );
+  }
+  stopServer(redis);
+  stopServer(nodis);
+  return results;
+}
+
+/** Loads `count` SETs through one pipelined connection, counting replies. */
+function loadStrings(port, count) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    const value = 'v'.repeat(32);
+    let replies = 0;
+    let sent = 0;
+    const batch = 1000;
+    const sendMore = () => {
+      while (sent < count) {
+        let chunk = '';
+        const end = Math.min(count, sent + batch);
+        for (; sent < end; sent++) {
+          const key = `key:${String(sent).padStart(12, '0')}`;
+          chunk += `*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$32\r\n${value}\r\n`;
+        }
+        if (!sock.write(chunk)) return sock.once('drain', sendMore);
+      }
+    };
+    sock.on('data', (d) => {
+      for (const b of d) if (b === 10) replies++;
+      if (replies >= count) {
+        sock.end();
+        resolve();
+      }
+    });
+    sock.on('error', reject);
+    sock.on('connect', sendMore);
+  });
+}
+
+async function memory() {
+  const count = QUICK ? 200000 : 1000000;
+  const out = {};
+  for (const kind of ['redis', 'nodis']) {
+    const s = await startServer(kind);
+    await new Promise((r) => setTimeout(r, 500));
+    const before = rssBytes(s.proc.pid);
+    await loadStrings(s.port, count);
+    await new Promise((r) => setTimeout(r, 2000));
+    const after = rssBytes(s.proc.pid);
+    out[kind] = (after - before) / count;
+    stopServer(s);
+  }
+  out.ratio = out.nodis / out.redis;
+  console.log(`memory strings_${count / 1000}k: redis ${out.redis.toFixed(1)} B/key, nodis ${out.nodis.toFixed(1)} B/key, ratio ${out.ratio.toFixed(2)}`);
+  return { count, ...out };
+}
+
+async function main() {
+  if (spawnSync('redis-benchmark', ['--version']).status !== 0) {
+    console.error('bench: redis-benchmark not found (apt-get install redis-tools redis-server)');
+    process.exit(2);
+  }
+  spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  const meta = { date: new Date().toISOString(), node: process.version, redis: spawnSync('redis-server', ['--version'], { encoding: 'latin1' }).stdout.trim(), cpus: os.cpus().length, loadavg: os.loadavg(), args };
+  console.log(`bench: ${meta.date} node ${meta.node}, ${meta.redis}, ${meta.cpus} cpus, load ${meta.loadavg.map((x) => x.toFixed(2)).join(' ')}`);
+  const rows = WORKLOADS.length ? await throughput() : [];
+  const ok = rows.filter((r) => !r.failed);
+  const summary = {};
+  if (ok.length) {
+    const p1 = ok.filter((r) => /^(SET|GET)\/P1$/.test(r.name) || /^(SET|GET)\/P16$/.test(r.name));
+    const p16 = ok.filter((r) => /^(SET|GET)\/P16$/.test(r.name));
+    summary.throughputGeomean = geomean(ok.map((r) => r.ratio));
+    summary.cpuGeomean = geomean(ok.map((r) => r.cpuRatio));
+    if (p1.length) summary.cpuEfficiencySetGet = geomean(p1.map((r) => r.cpuRatio));
+    if (p16.length) summary.p16ThroughputSetGet = geomean(p16.map((r) => r.ratio));
+    console.log(`geomean throughput ratio ${summary.throughputGeomean.toFixed(3)}, cpu ratio ${summary.cpuGeomean.toFixed(3)} over ${ok.length} workloads`);
+    if (summary.cpuEfficiencySetGet) console.log(`SET/GET P1+P16 cpu efficiency (Redis µs/op ÷ nodis µs/op): ${summary.cpuEfficiencySetGet.toFixed(3)}`);
+    if (summary.p16ThroughputSetGet) console.log(`SET/GET P16 throughput ratio: ${summary.p16ThroughputSetGet.toFixed(3)}`);
+  }
+  const mem = NO_MEMORY || ONLY ? null : await memory();
+  mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  const file = path.join(ROOT, 'bench/results', `${meta.date.slice(0, 19).replace(/:/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ meta, rows, summary, memory: mem }, null, 2));
+  console.log(`bench: results written to ${path.relative(ROOT, file)}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
