@@ -3,6 +3,7 @@
  * Command modules reach everything they need through `client.server`.
  */
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { unlinkSync, existsSync } from 'node:fs';
 import { Config } from './config/config.js';
 import { Database, type KeyspaceHost } from './keyspace/db.js';
@@ -50,6 +51,15 @@ export class Server implements KeyspaceHost {
   readonly clients = new Map<number, Client>();
   /** Time snapshot of the command being run (ms); expiry decisions use it. */
   nowMs = Date.now();
+  /**
+   * Wall clock minus the monotonic clock, refreshed by the cron: the dispatcher derives each
+   * command's wall time from the one performance.now() it takes anyway, instead of a second
+   * clock call per command.
+   */
+  clockOffsetMs = Date.now() - performance.now();
+  /** slowlog-log-slower-than and latency-monitor-threshold, cached for the per-command check. */
+  private slowlogThreshold = 0;
+  private latencyThreshold = 0;
   /** Write counter since the last save (server.dirty). */
   dirty = 0;
   random: () => number = Math.random;
@@ -93,7 +103,10 @@ export class Server implements KeyspaceHost {
     config.onChange('loglevel', (v) => (this.log.level = v as LogLevel));
     config.onChange('hz', () => this.scheduleCron());
     config.onChange('proto-max-bulk-len', () => this.forEachClient((c) => c.refreshParserLimits()));
-    config.onChange('requirepass', () => undefined);
+    this.slowlogThreshold = config.num('slowlog-log-slower-than');
+    this.latencyThreshold = config.num('latency-monitor-threshold');
+    config.onChange('slowlog-log-slower-than', () => (this.slowlogThreshold = config.num('slowlog-log-slower-than')));
+    config.onChange('latency-monitor-threshold', () => (this.latencyThreshold = config.num('latency-monitor-threshold')));
   }
 
   // ---- KeyspaceHost ------------------------------------------------------------------
@@ -163,8 +176,10 @@ export class Server implements KeyspaceHost {
 
   /** After every executed command: slow log, latency monitor, propagation. */
   afterCommand(c: Client, cmd: Command, argv: string[], usec: number, dirtied: boolean): void {
-    this.slowlog.consider(c, argv, usec, this.nowMs);
-    this.latency.considerCommand(cmd, usec, this.config.num('latency-monitor-threshold'));
+    if (this.slowlogThreshold >= 0 && usec >= this.slowlogThreshold) this.slowlog.consider(c, argv, usec, this.nowMs);
+    if (this.latencyThreshold > 0 && usec >= this.latencyThreshold * 1000) {
+      this.latency.considerCommand(cmd, usec, this.latencyThreshold);
+    }
     if (dirtied && this.propagationSinks.length !== 0) {
       this.propagate(c.db.id, c.propagateArgv ?? argv);
     }
@@ -347,6 +362,7 @@ export class Server implements KeyspaceHost {
   private cron(): void {
     const now = Date.now();
     this.nowMs = now;
+    this.clockOffsetMs = now - performance.now();
     const cycle = activeExpireCycle(this);
     if (cycle.timedOut) this.stats.expiredTimeCapReachedCount++;
     this.stats.sample(now);

@@ -51,7 +51,8 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
  * propagation of writes. Also used by MULTI/EXEC and scripting to run queued commands.
  */
 export function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
-  server.nowMs = Date.now();
+  const start = performance.now();
+  server.nowMs = Math.floor(server.clockOffsetMs + start);
   const dirtyBefore = server.dirty;
   const skip = c.skipNext;
   if (skip) {
@@ -59,7 +60,6 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
     c.w.muted = true;
   }
   c.propagateArgv = null;
-  const start = performance.now();
   let failed = false;
   try {
     cmd.handler!(c, argv);
