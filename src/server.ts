@@ -57,6 +57,8 @@ export class Server implements KeyspaceHost {
    * clock call per command.
    */
   clockOffsetMs = Date.now() - performance.now();
+  /** Monotonic ms when the current command started (see refreshClock). */
+  clock = performance.now();
   /** slowlog-log-slower-than and latency-monitor-threshold, cached for the per-command check. */
   private slowlogThreshold = 0;
   private latencyThreshold = 0;
@@ -107,6 +109,12 @@ export class Server implements KeyspaceHost {
     this.latencyThreshold = config.num('latency-monitor-threshold');
     config.onChange('slowlog-log-slower-than', () => (this.slowlogThreshold = config.num('slowlog-log-slower-than')));
     config.onChange('latency-monitor-threshold', () => (this.latencyThreshold = config.num('latency-monitor-threshold')));
+  }
+
+  /** Reads the monotonic clock: the next command starts now. Call at each batch's start. */
+  refreshClock(): void {
+    this.clock = performance.now();
+    this.nowMs = Math.floor(this.clockOffsetMs + this.clock);
   }
 
   // ---- KeyspaceHost ------------------------------------------------------------------
@@ -363,6 +371,7 @@ export class Server implements KeyspaceHost {
     const now = Date.now();
     this.nowMs = now;
     this.clockOffsetMs = now - performance.now();
+    this.refreshClock();
     const cycle = activeExpireCycle(this);
     if (cycle.timedOut) this.stats.expiredTimeCapReachedCount++;
     this.stats.sample(now);

@@ -49,9 +49,13 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
 /**
  * Runs a validated command: the handler, then statistics, slow log, latency monitor and
  * propagation of writes. Also used by MULTI/EXEC and scripting to run queued commands.
+ * Callers outside a client's input batch (timers, unblocking) must call
+ * server.refreshClock() before the first call(), so timings don't start in the past.
  */
 export function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
-  const start = performance.now();
+  // One clock read per command: this command starts when the previous one ended (or when
+  // the batch began: every entry point calls server.refreshClock() first).
+  const start = server.clock;
   server.nowMs = Math.floor(server.clockOffsetMs + start);
   const dirtyBefore = server.dirty;
   const skip = c.skipNext;
@@ -72,7 +76,9 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
       replyError(server, c, err(`internal error running '${cmd.fullName}'`));
     }
   }
-  const usec = Math.round((performance.now() - start) * 1000);
+  const end = performance.now();
+  server.clock = end;
+  const usec = Math.round((end - start) * 1000);
   if (skip) c.w.muted = c.replyMode === 'off';
   const stats = cmd.stats;
   stats.calls++;

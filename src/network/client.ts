@@ -83,7 +83,8 @@ export class Client {
   onData(chunk: Buffer): void {
     this.netIn += chunk.length;
     this.server.stats.netInputBytes += chunk.length;
-    this.lastInteraction = Date.now();
+    this.server.refreshClock();
+    this.lastInteraction = this.server.nowMs;
     this.parser.feed(chunk);
     if (this.parser.pendingBytes > this.server.config.num('client-query-buffer-limit')) {
       this.server.log.warning(`Closing client that reached max query buffer length: id=${this.id} addr=${this.addr}`);
