@@ -9,6 +9,7 @@ import { Config } from './config/config.js';
 import { Database, type KeyspaceHost } from './keyspace/db.js';
 import { activeExpireCycle } from './keyspace/expire.js';
 import { Client } from './network/client.js';
+import { adoptSocket } from './network/adopt-socket.js';
 import { CommandRegistry, type Command } from './commands/registry.js';
 import { ALL_COMMAND_TABLES } from './commands/index.js';
 import { processCommand } from './commands/dispatch.js';
@@ -250,26 +251,28 @@ export class Server implements KeyspaceHost {
   }
 
   /** Creates a client for an accepted connection, or refuses it past maxclients. */
-  private accept(socket: net.Socket, unixPath: string | null): void {
+  private accept(raw: net.Socket, unixPath: string | null): void {
     this.stats.connectionsReceived++;
     if (this.clients.size >= this.config.num('maxclients')) {
       this.stats.rejectedConnections++;
-      socket.end(`-${MAX_CLIENTS.reply}\r\n`);
+      raw.end(`-${MAX_CLIENTS.reply}\r\n`);
       return;
     }
-    if (unixPath === null && this.protectedModeRefuses(socket)) {
+    if (unixPath === null && this.protectedModeRefuses(raw)) {
       this.stats.rejectedConnections++;
-      socket.end(PROTECTED_MODE_ERROR);
+      raw.end(PROTECTED_MODE_ERROR);
       return;
     }
+    const addr = unixPath !== null ? `${unixPath}:0` : formatAddress(raw.remoteAddress, raw.remotePort);
+    const laddr = unixPath !== null ? `${unixPath}:0` : formatAddress(raw.localAddress, raw.localPort);
+    let client: Client | null = null;
+    const socket = adoptSocket(raw, (chunk) => client?.onData(chunk));
     socket.setNoDelay(true);
     const keepalive = this.config.num('tcp-keepalive');
     if (keepalive > 0 && unixPath === null) socket.setKeepAlive(true, keepalive * 1000);
-    const addr = unixPath !== null ? `${unixPath}:0` : formatAddress(socket.remoteAddress, socket.remotePort);
-    const laddr = unixPath !== null ? `${unixPath}:0` : formatAddress(socket.localAddress, socket.localPort);
     const c = new Client(this.nextClientId++, socket, this, addr, laddr);
+    client = c;
     this.clients.set(c.id, c);
-    socket.on('data', (chunk: Buffer) => c.onData(chunk));
     socket.on('error', () => undefined);
     socket.on('close', () => {
       c.closed = true;
@@ -352,8 +355,9 @@ export class Server implements KeyspaceHost {
   }
 
   private makeListener(unixPath: string | null): net.Server {
-    const listener = net.createServer({ noDelay: true }, (socket) => this.accept(socket, unixPath));
-    listener.maxConnections = Math.max(this.config.num('maxclients') + 32, 1024);
+    // pauseOnConnect: no read may happen before adoptSocket gives the connection its read buffer.
+    // maxclients is enforced in accept() with Redis's error, not by net.Server's silent limit.
+    const listener = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket, unixPath));
     this.listeners.push(listener);
     return listener;
   }

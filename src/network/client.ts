@@ -92,6 +92,8 @@ export class Client {
       return;
     }
     this.processInput();
+    // The chunk is a view of the shared read buffer (adopt-socket.ts): keep no reference to it.
+    this.parser.detach();
     this.server.flushPendingWrites();
   }
 

@@ -47,6 +47,19 @@ export class RespParser {
     return this.buf.length - this.pos + (this.big ? this.bigFilled : 0);
   }
 
+  /**
+   * Copies any unconsumed bytes out of the last chunk, so the caller may reuse the chunk's
+   * memory (connections read into one shared buffer). Cheap: usually nothing is left.
+   */
+  detach(): void {
+    if (this.pos >= this.buf.length) {
+      this.buf = EMPTY;
+    } else {
+      this.buf = Buffer.from(this.buf.subarray(this.pos));
+    }
+    this.pos = 0;
+  }
+
   feed(chunk: Buffer): void {
     if (this.big !== null) {
       const need = this.big.length - this.bigFilled;
