@@ -1,22 +1,41 @@
 /**
  * Incremental request parser: RESP multibulk and inline commands, mirroring
  * processMultibulkBuffer / processInlineBuffer in Redis's networking.c, including their
- * protocol error texts and limits. Arguments come out as latin1 strings (one char per
- * byte), so every byte 0-255 survives and V8 stores them compactly.
+ * protocol error texts, limits and edge behaviour. Arguments come out as latin1 strings
+ * (one char per byte), so every byte 0-255 survives and V8 stores them compactly.
  *
- * The parser keeps its position between calls, so a command split across any number of
- * reads, even one byte at a time, costs no re-parsing, and a large bulk is copied once
- * into a buffer of its final size.
+ * Costs stay linear however the input is split: the parser keeps its position between
+ * calls, remembers how far it already searched for a line terminator, appends partial
+ * input into a buffer that grows by doubling (never re-concatenating), and assembles a
+ * large bulk in a buffer of its final size.
+ *
+ * Redis's quirks kept on purpose:
+ * - Line searches use strchr, so a NUL byte before the terminator hides it: the request
+ *   then waits until the 64 KB limit turns it into a "too big ... string" error.
+ * - A header line counts as complete once one byte follows its CR (that byte is not checked),
+ *   and the two bytes after a bulk payload are skipped unchecked.
+ * - "*0", "*-1" (any count <= 0) and empty inline lines run nothing.
+ * - The bulk type byte is checked only once its header line is complete.
  */
 import { splitArgs } from '../util/split-args.js';
 import { shortLatin1, SHORT_LATIN1_MAX } from './latin1.generated.js';
 
 /** Redis's PROTO_INLINE_MAX_SIZE: an inline line or a length header must fit in 64 KB. */
 const INLINE_MAX = 64 * 1024;
-/** Bulks at least this large are assembled in a dedicated buffer instead of by concatenation. */
+/**
+ * Redis reads at most PROTO_IOBUF_LEN (16 KB) per read and applies INLINE_MAX after each
+ * read, so a line whose terminator lies further than INLINE_MAX + 16 KB away is always
+ * refused by Redis, whatever the read boundaries; shorter ones depend on them (we accept).
+ */
+const LINE_ALWAYS_TOO_BIG = INLINE_MAX + 16 * 1024;
+/** Redis's PROTO_MBULK_BIG_ARG: bulks this large are assembled in a buffer of their own size. */
 const BIG_BULK = 32 * 1024;
 const INT_MAX = 2147483647;
+/** Smallest storage the parser allocates when it must keep a partial request. */
+const MIN_OWNED = 4096;
 const EMPTY = Buffer.alloc(0);
+const LLONG_MAX_DIGITS = '9223372036854775807';
+const LLONG_MIN_DIGITS = '9223372036854775808';
 
 export class ProtocolError {
   constructor(readonly message: string) {}
@@ -29,9 +48,17 @@ export interface ParserLimits {
   authenticated: boolean;
 }
 
+type LineKind = 'mbulk' | 'bulk';
+
 export class RespParser {
+  /** Unconsumed input is buf[pos, len). */
   private buf: Buffer = EMPTY;
+  private len = 0;
   private pos = 0;
+  /** True when buf is storage this parser allocated (input may be appended in place). */
+  private owned = false;
+  /** Bytes after pos already searched for a terminator without finding one. */
+  private scanned = 0;
   /** Arguments still expected for the multibulk in progress (0 = none in progress). */
   private remaining = 0;
   private args: string[] = [];
@@ -44,12 +71,13 @@ export class RespParser {
 
   /** Bytes received but not yet consumed (for client-query-buffer-limit and CLIENT LIST qbuf). */
   get pendingBytes(): number {
-    return this.buf.length - this.pos + (this.big ? this.bigFilled : 0);
+    return this.len - this.pos + (this.big !== null ? this.bigFilled : 0);
   }
 
   /**
-   * Copies any unconsumed bytes out of the last chunk, so the caller may reuse the chunk's
-   * memory (connections read into one shared buffer). Cheap: usually nothing is left.
+   * REQUIRED by Client.onData (do not remove): connections read into one shared buffer
+   * (src/network/adopt-socket.ts), so after each batch the parser must copy any unconsumed
+   * bytes out of the last chunk and keep no reference to it. Cheap: usually nothing is left.
    */
   detach(): void {
     if (this.pos >= this.buf.length) {
@@ -60,42 +88,87 @@ export class RespParser {
     this.pos = 0;
   }
 
+  /**
+   * Copies any unconsumed bytes out of the last chunk, so the caller may reuse the chunk's
+   * memory (connections read into one shared buffer). Cheap: usually nothing is left.
+   */
+  detach(): void {
+    if (this.owned) return;
+    if (this.pos >= this.len) {
+      this.buf = EMPTY;
+      this.len = 0;
+      this.advance(0);
+      return;
+    }
+    const rest = this.len - this.pos;
+    const next = Buffer.allocUnsafe(Math.max(rest * 2, MIN_OWNED));
+    this.buf.copy(next, 0, this.pos, this.len);
+    this.buf = next;
+    this.len = rest;
+    this.pos = 0; // scanned stays valid: it is relative to pos
+    this.owned = true;
+  }
+
+  /** Appends received bytes; the chunk may be parsed in place until detach() is called. */
   feed(chunk: Buffer): void {
     if (this.big !== null) {
       const need = this.big.length - this.bigFilled;
       const take = Math.min(need, chunk.length);
       chunk.copy(this.big, this.bigFilled, 0, take);
       this.bigFilled += take;
-      chunk = take === chunk.length ? EMPTY : chunk.subarray(take);
-      if (chunk.length === 0) return;
+      if (take === chunk.length) return;
+      chunk = chunk.subarray(take);
     }
-    if (this.pos >= this.buf.length) {
+    if (chunk.length === 0) return;
+    if (this.pos >= this.len) {
+      // Nothing pending: parse straight out of the socket's buffer, no copy.
       this.buf = chunk;
-    } else {
-      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      this.len = chunk.length;
+      this.pos = 0;
+      this.owned = false;
+      this.scanned = 0;
+      return;
     }
+    const rest = this.len - this.pos;
+    const need = rest + chunk.length;
+    if (this.owned && this.buf.length - this.len >= chunk.length) {
+      chunk.copy(this.buf, this.len);
+      this.len += chunk.length;
+      return;
+    }
+    if (this.owned && this.buf.length >= need) {
+      // Enough room once the consumed prefix is dropped (copy handles the overlap).
+      this.buf.copy(this.buf, 0, this.pos, this.len);
+    } else {
+      const next = Buffer.allocUnsafe(Math.max(need * 2, MIN_OWNED));
+      this.buf.copy(next, 0, this.pos, this.len);
+      this.buf = next;
+      this.owned = true;
+    }
+    chunk.copy(this.buf, rest);
     this.pos = 0;
+    this.len = need;
   }
 
   /** Returns the next complete command, null when more bytes are needed, or a ProtocolError. */
   next(): string[] | null | ProtocolError {
     for (;;) {
       if (this.remaining === 0) {
-        if (this.pos >= this.buf.length) return null;
+        if (this.pos >= this.len) return null;
         if (this.buf[this.pos] !== 42 /* * */) {
           const inline = this.parseInline();
           if (inline === null || inline instanceof ProtocolError) return inline;
-          if (inline.length === 0) continue; // empty line: Redis ignores it
+          if (inline.length === 0) continue; // empty line: Redis resets and reads on
           return inline;
         }
-        const header = this.parseHeader('mbulk');
-        if (header === null || header instanceof ProtocolError) return header;
-        if (header > INT_MAX) return new ProtocolError('invalid multibulk length');
-        if (!this.limits.authenticated && header > 10) {
+        const count = this.parseLength('mbulk');
+        if (count === null || count instanceof ProtocolError) return count;
+        if (count > INT_MAX) return new ProtocolError('invalid multibulk length');
+        if (!this.limits.authenticated && count > 10) {
           return new ProtocolError('unauthenticated multibulk length');
         }
-        if (header <= 0) continue; // "*0" or "*-1": nothing to run
-        this.remaining = header;
+        if (count <= 0) continue; // "*0" or "*-1": nothing to run
+        this.remaining = count;
         this.args = [];
       }
       while (this.remaining > 0) {
@@ -110,55 +183,90 @@ export class RespParser {
     }
   }
 
+  private advance(to: number): void {
+    this.pos = to;
+    this.scanned = 0;
+  }
+
   /**
-   * Reads "<type><integer>\r\n" at pos; returns the integer, or null when incomplete.
-   * One JS pass finds the CR and validates/accumulates the digits together (string2ll's
-   * rules: optional '-', no '+', no leading zeros): cheaper than indexOf + a second parse.
+   * strchr(querybuf + pos, target): the index of the first `target` byte at or after pos,
+   * or -1 when a NUL byte or the end of input comes first. Resumes where the last search
+   * stopped, so a line arriving byte by byte is searched once.
    */
-  private parseHeader(kind: 'mbulk' | 'bulk'): number | null | ProtocolError {
+  private findTerminator(target: number): number {
     const buf = this.buf;
-    const end = buf.length;
+    const end = this.len;
+    let i = this.pos + this.scanned;
+    for (; i < end; i++) {
+      const c = buf[i]!;
+      if (c === target) return i;
+      if (c === 0) break; // strchr stops here, and will stop here again next time
+    }
+    this.scanned = i - this.pos;
+    return -1;
+  }
+
+  /** The error Redis gives when no terminator shows up within its limit, else null (wait). */
+  private tooBig(kind: LineKind | 'inline', terminator: number): ProtocolError | null {
+    const tooBig =
+      terminator === -1 ? this.len - this.pos > INLINE_MAX : terminator - this.pos > LINE_ALWAYS_TOO_BIG;
+    if (!tooBig) return null;
+    return new ProtocolError(kind === 'inline' ? 'too big inline request' : `too big ${kind} count string`);
+  }
+
+  /**
+   * Reads "<type><integer>\r?" at pos (type already checked by the caller for '*'); returns
+   * the integer, null when the line is incomplete, or a ProtocolError. The fast path
+   * validates and accumulates the digits in the same pass that finds the CR.
+   */
+  private parseLength(kind: LineKind): number | null | ProtocolError {
+    const buf = this.buf;
+    const end = this.len;
     const start = this.pos + 1;
     let i = start;
     let negative = false;
-    let value = 0;
-    let valid = true;
-    let c = i < end ? buf[i]! : -1;
-    if (c === 45 /* - */) {
+    if (i < end && buf[i] === 45 /* - */) {
       negative = true;
-      c = ++i < end ? buf[i]! : -1;
+      i++;
     }
-    if (c === 48 /* 0 */) {
-      // "0" alone is valid; "-0", "01"... are not.
-      valid = !negative;
-      c = ++i < end ? buf[i]! : -1;
-      if (c !== 13) valid = false;
-    }
+    const digitsStart = i;
+    let value = 0;
+    let c = i < end ? buf[i]! : -1;
     while (c >= 48 && c <= 57) {
       value = value * 10 + (c - 48);
       c = ++i < end ? buf[i]! : -1;
     }
-    if (c !== 13) {
-      // Not at CR: either garbage before the CR (invalid) or the line isn't complete yet.
-      const cr = i < end ? buf.indexOf(13, i) : -1;
-      if (cr === -1 || cr + 1 >= end) {
-        if (end - this.pos > INLINE_MAX) return new ProtocolError(`too big ${kind} count string`);
-        return null;
-      }
-      valid = false;
-      i = cr;
-    } else if (i + 1 >= end) {
-      // Redis waits for the byte after CR before acting on the line.
-      if (end - this.pos > INLINE_MAX) return new ProtocolError(`too big ${kind} count string`);
-      return null;
+    const digits = i - digitsStart;
+    if (
+      c === 13 &&
+      i + 1 < end &&
+      digits > 0 &&
+      digits < 19 &&
+      (buf[digitsStart] !== 48 /* 0 */ || (digits === 1 && !negative))
+    ) {
+      this.advance(i + 2);
+      return negative ? -value : value;
     }
-    const digits = i - start;
-    if (!valid || digits === 0 || digits > 20 || (negative && digits === 1)) {
+    return this.parseLengthSlow(kind);
+  }
+
+  /** Incomplete or unusual header lines: Redis's exact order of checks. */
+  private parseLengthSlow(kind: LineKind): number | null | ProtocolError {
+    const cr = this.findTerminator(13);
+    if (cr === -1 || cr - this.pos > LINE_ALWAYS_TOO_BIG) return this.tooBig(kind, cr);
+    if (cr + 1 >= this.len) return null; // the byte after CR must have arrived too
+    if (kind === 'bulk' && this.buf[this.pos] !== 36 /* $ */) {
+      // addReplyErrorFormat turns CR and LF into spaces.
+      const type = this.buf[this.pos]!;
+      const shown = type === 13 || type === 10 ? ' ' : String.fromCharCode(type);
+      return new ProtocolError(`expected '$', got '${shown}'`);
+    }
+    const value = string2ll(this.buf, this.pos + 1, cr);
+    if (value === null) {
       return new ProtocolError(kind === 'mbulk' ? 'invalid multibulk length' : 'invalid bulk length');
     }
-    this.pos = i + 2;
-    if (value > Number.MAX_SAFE_INTEGER) value = Number.MAX_SAFE_INTEGER;
-    return negative ? -value : value;
+    this.advance(cr + 2);
+    return value;
   }
 
   private parseBulk(): string | null | ProtocolError {
@@ -171,49 +279,73 @@ export class RespParser {
       return value;
     }
     if (this.bulkLen === -1) {
-      if (this.pos >= this.buf.length) return null;
-      const type = this.buf[this.pos]!;
-      if (type !== 36 /* $ */) {
-        return new ProtocolError(`expected '$', got '${String.fromCharCode(type)}'`);
-      }
-      const len = this.parseHeader('bulk');
+      if (this.pos >= this.len) return null;
+      const len = this.buf[this.pos] === 36 /* $ */ ? this.parseLength('bulk') : this.parseLengthSlow('bulk');
       if (len === null || len instanceof ProtocolError) return len;
       if (len < 0 || len > this.limits.maxBulkLen) return new ProtocolError('invalid bulk length');
       if (!this.limits.authenticated && len > 16384) return new ProtocolError('unauthenticated bulk length');
       this.bulkLen = len;
-      const available = this.buf.length - this.pos;
+      const available = this.len - this.pos;
       if (len >= BIG_BULK && available < len + 2) {
         // Assemble the payload (and its CRLF) in place: one copy, no re-concatenation.
         this.big = Buffer.allocUnsafe(len + 2);
-        this.buf.copy(this.big, 0, this.pos);
+        this.buf.copy(this.big, 0, this.pos, this.len);
         this.bigFilled = available;
         this.buf = EMPTY;
-        this.pos = 0;
+        this.len = 0;
+        this.owned = false;
+        this.advance(0);
         return null;
       }
     }
     const len = this.bulkLen;
     const end = this.pos + len;
-    if (end + 2 > this.buf.length) return null;
-    const value = len === 0 ? '' : len <= SHORT_LATIN1_MAX ? shortLatin1(this.buf, this.pos, len) : this.buf.latin1Slice(this.pos, end);
-    this.pos = end + 2; // Redis skips the two terminator bytes without checking them.
+    if (end + 2 > this.len) return null;
+    const value =
+      len === 0 ? '' : len <= SHORT_LATIN1_MAX ? shortLatin1(this.buf, this.pos, len) : this.buf.latin1Slice(this.pos, end);
+    this.advance(end + 2); // Redis skips the two terminator bytes without checking them.
     this.bulkLen = -1;
     return value;
   }
 
   private parseInline(): string[] | null | ProtocolError {
-    const buf = this.buf;
-    const nl = buf.indexOf(10, this.pos);
-    if (nl === -1) {
-      if (buf.length - this.pos > INLINE_MAX) return new ProtocolError('too big inline request');
-      return null;
-    }
+    const nl = this.findTerminator(10);
+    if (nl === -1 || nl - this.pos > LINE_ALWAYS_TOO_BIG) return this.tooBig('inline', nl);
     let end = nl;
-    if (end > this.pos && buf[end - 1] === 13) end--;
-    const line = buf.latin1Slice(this.pos, end);
-    this.pos = nl + 1;
+    if (end > this.pos && this.buf[end - 1] === 13) end--;
+    const line = this.buf.latin1Slice(this.pos, end);
+    this.advance(nl + 1);
     const args = splitArgs(line);
     if (args === null) return new ProtocolError('unbalanced quotes in request');
     return args;
   }
+}
+
+/**
+ * Redis's string2ll over buf[start, end): optional '-', no '+', no leading zeros, no
+ * spaces, at most 20 characters, within the range of a signed 64-bit integer. Values
+ * beyond 2^53 come back approximate, which is fine: every caller rejects them as too large.
+ */
+export function string2ll(buf: Buffer, start: number, end: number): number | null {
+  const slen = end - start;
+  if (slen === 0 || slen >= 21) return null;
+  if (slen === 1 && buf[start] === 48) return 0;
+  let p = start;
+  const negative = buf[p] === 45;
+  if (negative) {
+    p++;
+    if (p === end) return null;
+  }
+  const first = buf[p]!;
+  if (first < 49 || first > 57) return null;
+  let value = 0;
+  for (let i = p; i < end; i++) {
+    const c = buf[i]!;
+    if (c < 48 || c > 57) return null;
+    value = value * 10 + (c - 48);
+  }
+  const digits = end - p;
+  if (digits > 19) return null;
+  if (digits === 19 && buf.latin1Slice(p, end) > (negative ? LLONG_MIN_DIGITS : LLONG_MAX_DIGITS)) return null;
+  return negative ? -value : value;
 }
