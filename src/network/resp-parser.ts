@@ -80,19 +80,6 @@ export class RespParser {
    * bytes out of the last chunk and keep no reference to it. Cheap: usually nothing is left.
    */
   detach(): void {
-    if (this.pos >= this.buf.length) {
-      this.buf = EMPTY;
-    } else {
-      this.buf = Buffer.from(this.buf.subarray(this.pos));
-    }
-    this.pos = 0;
-  }
-
-  /**
-   * Copies any unconsumed bytes out of the last chunk, so the caller may reuse the chunk's
-   * memory (connections read into one shared buffer). Cheap: usually nothing is left.
-   */
-  detach(): void {
     if (this.owned) return;
     if (this.pos >= this.len) {
       this.buf = EMPTY;
