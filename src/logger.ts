@@ -1,6 +1,7 @@
 /**
- * Logging in Redis's format ("pid:role dd Mon yyyy hh:mm:ss.mmm <level-char> message")
- * with its levels, to stdout or to `logfile`.
+ * Logging in Redis's format ("pid:role dd Mon yyyy hh:mm:ss.mmm <level-char> message",
+ * serverLogRaw) with its levels, to stdout or to `logfile`. The role is 'C' until the
+ * server is initialised, then 'M', as in Redis.
  */
 import { appendFileSync } from 'node:fs';
 
@@ -15,6 +16,8 @@ export class Logger {
   file = '';
   /** Embedded servers are quiet unless asked. */
   silent = false;
+  /** 'C' while starting (config loading), 'M' once the server runs (serverLogRaw's role_char). */
+  role: 'C' | 'M' = 'M';
 
   debug(msg: string): void {
     this.log('debug', msg);
@@ -29,12 +32,14 @@ export class Logger {
     this.log('warning', msg);
   }
 
+  /** True when a message at this level would be written (skip building costly messages). */
+  enabled(level: Exclude<LogLevel, 'nothing'>): boolean {
+    return !this.silent && LEVELS[level] >= LEVELS[this.level];
+  }
+
   log(level: Exclude<LogLevel, 'nothing'>, msg: string): void {
-    if (this.silent || LEVELS[level] < LEVELS[this.level]) return;
-    const d = new Date();
-    const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-    const stamp = `${pad(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-    const line = `${process.pid}:M ${stamp} ${MARKS[LEVELS[level]]} ${msg}\n`;
+    if (!this.enabled(level)) return;
+    const line = formatLogLine(this.role, level, msg, new Date());
     if (this.file === '') process.stdout.write(line);
     else {
       try {
@@ -44,4 +49,11 @@ export class Logger {
       }
     }
   }
+}
+
+/** One log line, newline included. */
+export function formatLogLine(role: string, level: Exclude<LogLevel, 'nothing'>, msg: string, d: Date): string {
+  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+  const stamp = `${pad(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  return `${process.pid}:${role} ${stamp} ${MARKS[LEVELS[level]]} ${msg}\n`;
 }
