@@ -105,7 +105,7 @@ export async function spawnNodis(extraArgs: readonly string[] = []): Promise<Ext
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nodis-proc-'));
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), '--port', String(port), '--save', '', '--dir', dir, ...extraArgs],
+    ['--import', import.meta.resolve('tsx'), path.join(ROOT, 'src/main.ts'), '--port', String(port), '--save', '', '--dir', dir, ...extraArgs],
     { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
   );
   await waitForPing(port, proc, 20000);
