@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { unlinkSync, existsSync } from 'node:fs';
+import { unlinkSync, existsSync, chmodSync } from 'node:fs';
 import { Config } from './config/config.js';
 import { Database, type KeyspaceHost } from './keyspace/db.js';
 import { activeExpireCycle } from './keyspace/expire.js';
@@ -222,6 +222,9 @@ export class Server implements KeyspaceHost {
     c.w.muted = false;
     c.noEvict = false;
     c.noTouch = false;
+    // The name goes; lib-name/lib-ver stay (they describe the library behind the connection).
+    c.name = '';
+    c.user = 'default';
     if (this.config.get('requirepass') !== '') {
       c.authenticated = false;
       c.refreshParserLimits();
@@ -255,12 +258,12 @@ export class Server implements KeyspaceHost {
     this.stats.connectionsReceived++;
     if (this.clients.size >= this.config.num('maxclients')) {
       this.stats.rejectedConnections++;
-      raw.end(`-${MAX_CLIENTS.reply}\r\n`);
+      refuseConnection(raw, `-${MAX_CLIENTS.reply}\r\n`);
       return;
     }
     if (unixPath === null && this.protectedModeRefuses(raw)) {
       this.stats.rejectedConnections++;
-      raw.end(PROTECTED_MODE_ERROR);
+      refuseConnection(raw, PROTECTED_MODE_ERROR);
       return;
     }
     const addr = unixPath !== null ? `${unixPath}:0` : formatAddress(raw.remoteAddress, raw.remotePort);
@@ -280,10 +283,9 @@ export class Server implements KeyspaceHost {
     });
   }
 
-  /** Protected mode: no password and not a loopback peer (Redis's rule in acceptCommonHandler). */
+  /** Protected mode (clientAcceptHandler): see protectedModeDenies. */
   private protectedModeRefuses(socket: net.Socket): boolean {
-    if (!this.config.bool('protected-mode') || this.config.get('requirepass') !== '') return false;
-    return !isLoopback(socket.remoteAddress ?? '');
+    return protectedModeDenies(this.config.bool('protected-mode'), this.config.get('requirepass') === '', socket.remoteAddress, false);
   }
 
   /** Hooks run when a client goes away (pub/sub, blocking, WATCH state cleanup). */
@@ -329,7 +331,9 @@ export class Server implements KeyspaceHost {
         const optional = raw.startsWith('-');
         const host = normalizeBindHost(optional ? raw.slice(1) : raw);
         try {
-          const bound = await listenOn(this.makeListener(null), { host, port, backlog: this.config.num('tcp-backlog') });
+          // IPv6 listeners are IPv6-only (Redis sets IPV6_V6ONLY), so "* ::*" can bind both.
+          const ipv6Only = host.includes(':');
+          const bound = await listenOn(this.makeListener(null), { host, port, backlog: this.config.num('tcp-backlog'), ipv6Only });
           port = bound.port;
           this.boundAddresses.push({ host, port });
         } catch (e) {
@@ -345,6 +349,8 @@ export class Server implements KeyspaceHost {
     if (unixsocket !== '') {
       if (existsSync(unixsocket)) unlinkSync(unixsocket);
       await listenOn(this.makeListener(unixsocket), { path: unixsocket });
+      const perm = this.config.num('unixsocketperm');
+      if (perm !== 0) chmodSync(unixsocket, perm);
     }
     this.scheduleCron();
   }
@@ -405,8 +411,11 @@ export class Server implements KeyspaceHost {
       this.cronTimer = null;
       for (const hook of this.shutdownHooks) await hook();
       this.flushPendingWrites();
-      await this.closeListeners();
+      // Clients go before the listeners are awaited: a listener closes only once its
+      // connections are gone.
+      const listenersClosed = this.closeListeners();
       for (const c of [...this.clients.values()]) c.close();
+      await listenersClosed;
       const unixsocket = this.config.get('unixsocket');
       if (unixsocket !== '' && existsSync(unixsocket)) {
         try {
@@ -428,6 +437,16 @@ export class Server implements KeyspaceHost {
   }
 }
 
+/**
+ * Writes a best-effort error and closes (acceptCommonHandler: connWrite + connClose).
+ * The socket is paused (pauseOnConnect), so it would never read the peer's FIN: destroy
+ * it once the message is flushed instead of waiting for a half-close.
+ */
+function refuseConnection(raw: net.Socket, message: string): void {
+  raw.on('error', () => undefined);
+  raw.end(message, () => raw.destroy());
+}
+
 function listenOn(listener: net.Server, options: net.ListenOptions): Promise<{ port: number }> {
   return new Promise((resolve, reject) => {
     const onError = (e: Error): void => reject(e);
@@ -447,8 +466,22 @@ function normalizeBindHost(host: string): string {
   return host;
 }
 
-function isLoopback(address: string): boolean {
-  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+/**
+ * Protected mode's decision for a new connection (clientAcceptHandler + connIsLocal in
+ * Redis 7.2): refused when protected mode is on, the default user has no password, and
+ * the peer is neither a unix socket nor a loopback address ("127.*" or "::1"; an
+ * IPv4-mapped "::ffff:127.*" is the same peer seen through a dual-stack socket).
+ */
+export function protectedModeDenies(
+  protectedMode: boolean,
+  defaultUserNoPassword: boolean,
+  remoteAddress: string | undefined,
+  unixSocket: boolean,
+): boolean {
+  if (!protectedMode || !defaultUserNoPassword || unixSocket) return false;
+  let ip = remoteAddress ?? '';
+  if (ip.startsWith('::ffff:')) ip = ip.slice(7);
+  return !(ip.startsWith('127.') || ip === '::1');
 }
 
 /** "ip:port" as CLIENT LIST shows it; IPv4-mapped IPv6 addresses are shown as IPv4. */

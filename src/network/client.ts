@@ -129,6 +129,8 @@ export class Client {
     const chunks = this.w.take();
     if (socket === null || this.closed) return;
     if (chunks !== null) {
+      // Writing counts as interaction for `timeout`, as in Redis's writeToClient.
+      this.lastInteraction = this.server.nowMs;
       if (chunks.length === 1) this.send(socket, chunks[0]!);
       else {
         socket.cork();
