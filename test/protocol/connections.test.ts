@@ -17,14 +17,6 @@ import { exchange } from './raw.js';
 
 const withRedis = { skip: hasRedis() ? false : 'redis-server not installed' };
 
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** Starts the same configuration on both servers. */
 function pair(config: Record<string, string>): { get: () => [RunningServer, ExternalServer] } {
   let nodis: RunningServer;
