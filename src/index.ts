@@ -15,7 +15,7 @@ export { Config } from './config/config.js';
 export { REDIS_COMPAT_VERSION, NODIS_VERSION } from './version.js';
 
 export interface StartOptions {
-  /** TCP port; 0 (the default here) picks a free one, reported as `port`. */
+  /** TCP port; 0 (the default unless the config sets one) picks a free one, reported as `port`. */
   port?: number;
   /** Addresses to listen on (default 127.0.0.1). */
   bind?: string;
@@ -51,10 +51,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     lineNo: 0,
   }));
   applyConfigLines(config, [...lines, ...extra]);
-  config.set('bind', [options.bind ?? '127.0.0.1']);
+  const configured = (name: string): boolean => lines.some((l) => l.args[0]!.toLowerCase() === name) || extra.some((l) => l.args[0] === name);
+  // Embedded servers listen on loopback unless told otherwise.
+  if (options.bind !== undefined) config.set('bind', [options.bind]);
+  else if (!configured('bind')) config.set('bind', ['127.0.0.1']);
   const server = new Server(config);
   server.log.silent = options.log !== true;
-  await server.start(options.port ?? 0);
+  // An explicit port option wins; else a configured port; else 0 (a free port).
+  await server.start(options.port ?? (configured('port') ? undefined : 0));
   return {
     server,
     port: server.port,
