@@ -31,6 +31,8 @@ const LINE_ALWAYS_TOO_BIG = INLINE_MAX + 16 * 1024;
 /** Redis's PROTO_MBULK_BIG_ARG: bulks this large are assembled in a buffer of their own size. */
 const BIG_BULK = 32 * 1024;
 const INT_MAX = 2147483647;
+/** First allocation for a large bulk; it then doubles up to the announced size. */
+const BIG_INITIAL = 1024 * 1024;
 /** Smallest storage the parser allocates when it must keep a partial request. */
 const MIN_OWNED = 4096;
 const EMPTY = Buffer.alloc(0);
@@ -64,8 +66,10 @@ export class RespParser {
   private args: string[] = [];
   /** Length of the bulk whose payload is being read, or -1 while reading a header. */
   private bulkLen = -1;
+  /** A large bulk being assembled: storage (may be smaller than bigTotal), bytes so far, and its final size (payload + CRLF). */
   private big: Buffer | null = null;
   private bigFilled = 0;
+  private bigTotal = 0;
 
   constructor(private readonly limits: ParserLimits) {}
 
@@ -99,8 +103,14 @@ export class RespParser {
   /** Appends received bytes; the chunk may be parsed in place until detach() is called. */
   feed(chunk: Buffer): void {
     if (this.big !== null) {
-      const need = this.big.length - this.bigFilled;
+      const need = this.bigTotal - this.bigFilled;
       const take = Math.min(need, chunk.length);
+      if (this.bigFilled + take > this.big.length) {
+        // Grow by doubling up to the final size: linear copying overall.
+        const next = Buffer.allocUnsafe(Math.min(this.bigTotal, Math.max(this.big.length * 2, this.bigFilled + take)));
+        this.big.copy(next, 0, 0, this.bigFilled);
+        this.big = next;
+      }
       chunk.copy(this.big, this.bigFilled, 0, take);
       this.bigFilled += take;
       if (take === chunk.length) return;
@@ -258,8 +268,8 @@ export class RespParser {
 
   private parseBulk(): string | null | ProtocolError {
     if (this.big !== null) {
-      if (this.bigFilled < this.big.length) return null;
-      const value = this.big.latin1Slice(0, this.big.length - 2);
+      if (this.bigFilled < this.bigTotal) return null;
+      const value = this.big.latin1Slice(0, this.bigTotal - 2);
       this.big = null;
       this.bigFilled = 0;
       this.bulkLen = -1;
@@ -275,7 +285,10 @@ export class RespParser {
       const available = this.len - this.pos;
       if (len >= BIG_BULK && available < len + 2) {
         // Assemble the payload (and its CRLF) in place: one copy, no re-concatenation.
-        this.big = Buffer.allocUnsafe(len + 2);
+        // Redis preallocates the whole argument; we start at 1 MB so that a header
+        // announcing 512 MB costs nothing until the bytes actually arrive.
+        this.bigTotal = len + 2;
+        this.big = Buffer.allocUnsafe(Math.min(this.bigTotal, Math.max(BIG_INITIAL, available)));
         this.buf.copy(this.big, 0, this.pos, this.len);
         this.bigFilled = available;
         this.buf = EMPTY;

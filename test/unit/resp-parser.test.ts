@@ -233,6 +233,20 @@ describe('RespParser', () => {
     assert.ok(large < 3000, `16 MB in 512-byte chunks took ${large.toFixed(0)} ms`);
   });
 
+  test('a header announcing a huge bulk does not allocate it up front', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const parsers: RespParser[] = [];
+    for (let i = 0; i < 20; i++) {
+      const p = new RespParser({ ...LIMITS });
+      p.feed(bytes('*2\r\n$4\r\nECHO\r\n$536870000\r\nabc'));
+      assert.equal(p.next(), null);
+      parsers.push(p);
+    }
+    const grown = process.memoryUsage().arrayBuffers - before;
+    assert.ok(grown < 200 * 1024 * 1024, `${grown} bytes for 20 pending 512 MB bulks`);
+    assert.equal(parsers[0]!.pendingBytes, 3);
+  });
+
   test('medium bulks and long inline lines byte by byte stay linear', () => {
     const t0 = performance.now();
     const medium = run(byteByByte(bytes(bulk(['ECHO', 'm'.repeat(30000)]))));
