@@ -48,6 +48,7 @@ const CASES: [string, (string | Buffer)[]][] = [
   ['error after valid commands in the same read', [PING + PING + '*x\r\n' + PING]],
   ['unknown inline command', ['NOSUCH a b\r\n']],
   ['inline argument with binary escapes', ['ECHO "\\xff\\x00\\xfe"\r\n']],
+  ['sdssplitargs corner cases', ['ECHO "\\xZZ"\r\nECHO foo"bar baz"\r\nECHO \'a\\nb\'\r\nECHO a\vb\r\nECHO "\\q\\a"\r\nECHO ""\r\n']],
 ];
 
 describe('protocol errors and edge cases (differential, raw bytes)', { skip: hasRedis() ? false : 'redis-server not installed' }, () => {
