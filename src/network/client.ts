@@ -11,6 +11,17 @@ import type { Server } from '../server.js';
 
 export type ReplyMode = 'on' | 'off' | 'skip';
 
+/** When the cross-protocol warning was last logged (Redis logs it at most once a minute). */
+let lastSecurityWarning = 0;
+
+/** processCommand's first check: "POST" or "Host:" (any case) means an HTTP client. */
+function isCrossProtocolAttack(name: string): boolean {
+  const n = name.length;
+  if (n !== 4 && n !== 5) return false;
+  const lower = name.toLowerCase();
+  return lower === 'post' || lower === 'host:';
+}
+
 export class Client {
   readonly parser: RespParser;
   /** Shared with the parser, so auth and CONFIG SET proto-max-bulk-len apply to the next read. */
@@ -111,8 +122,26 @@ export class Client {
         this.markPendingWrite();
         break;
       }
+      if (isCrossProtocolAttack(argv[0]!)) {
+        this.refuseCrossProtocol();
+        return;
+      }
       server.executeClientCommand(this, argv);
     }
+  }
+
+  /** securityWarningCommand: an HTTP request ("POST", "Host:") drops the connection, no reply. */
+  private refuseCrossProtocol(): void {
+    const now = Date.now();
+    if (Math.abs(now - lastSecurityWarning) > 60_000) {
+      lastSecurityWarning = now;
+      this.server.log.warning(
+        'Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. ' +
+          'This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. ' +
+          `Connection from ${this.addr} aborted.`,
+      );
+    }
+    this.close();
   }
 
   markPendingWrite(): void {

@@ -47,6 +47,8 @@ const CASES: [string, (string | Buffer)[]][] = [
   ['command split across writes', ['*2\r\n$4\r', '\nECHO\r\n$5\r\nhel', 'lo\r\n']],
   ['error after valid commands in the same read', [PING + PING + '*x\r\n' + PING]],
   ['unknown inline command', ['NOSUCH a b\r\n']],
+  ['an HTTP request is dropped without a reply (cross-protocol scripting)', ['POST / HTTP/1.1\r\nHost: localhost\r\n\r\n']],
+  ['"Host:" as a multibulk command is dropped too', ['*2\r\n$5\r\nhOsT:\r\n$1\r\nx\r\n']],
   ['inline argument with binary escapes', ['ECHO "\\xff\\x00\\xfe"\r\n']],
   ['sdssplitargs corner cases', ['ECHO "\\xZZ"\r\nECHO foo"bar baz"\r\nECHO \'a\\nb\'\r\nECHO a\vb\r\nECHO "\\q\\a"\r\nECHO ""\r\n']],
 ];
