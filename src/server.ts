@@ -267,6 +267,7 @@ export class Server implements KeyspaceHost {
       return;
     }
     const addr = unixPath !== null ? `${unixPath}:0` : formatAddress(raw.remoteAddress, raw.remotePort);
+    if (this.log.enabled('verbose')) this.log.verbose(unixPath !== null ? `Accepted connection to ${unixPath}` : `Accepted ${addr}`);
     const laddr = unixPath !== null ? `${unixPath}:0` : formatAddress(raw.localAddress, raw.localPort);
     let client: Client | null = null;
     const socket = adoptSocket(raw, (chunk) => client?.onData(chunk));

@@ -116,6 +116,9 @@ export class Client {
       if (argv === null) break;
       if (argv instanceof ProtocolError) {
         server.stats.protocolErrors++;
+        if (server.log.enabled('verbose')) {
+          server.log.verbose(`Protocol error (${argv.message}) from client: id=${this.id} addr=${this.addr} laddr=${this.laddr} name=${this.name}`);
+        }
         this.w.error(`ERR Protocol error: ${argv.message}`);
         server.countError('ERR');
         this.closeAfterReply = true;

@@ -17,6 +17,7 @@
  * - "*0", "*-1" (any count <= 0) and empty inline lines run nothing.
  * - The bulk type byte is checked only once its header line is complete.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { splitArgs } from '../util/split-args.js';
 import { shortLatin1, SHORT_LATIN1_MAX } from './latin1.generated.js';
 
@@ -31,6 +32,12 @@ const LINE_ALWAYS_TOO_BIG = INLINE_MAX + 16 * 1024;
 /** Redis's PROTO_MBULK_BIG_ARG: bulks this large are assembled in a buffer of their own size. */
 const BIG_BULK = 32 * 1024;
 const INT_MAX = 2147483647;
+/**
+ * Arguments are latin1 strings, and V8 strings stop at 2^29 - 24 characters: a bulk longer
+ * than that (only the last 24 bytes below the 512 MB default proto-max-bulk-len) is refused
+ * as too long instead of crashing on conversion.
+ */
+const MAX_ARG = bufferConstants.MAX_STRING_LENGTH;
 /** First allocation for a large bulk; it then doubles up to the announced size. */
 const BIG_INITIAL = 1024 * 1024;
 /** Smallest storage the parser allocates when it must keep a partial request. */
@@ -279,7 +286,7 @@ export class RespParser {
       if (this.pos >= this.len) return null;
       const len = this.buf[this.pos] === 36 /* $ */ ? this.parseLength('bulk') : this.parseLengthSlow('bulk');
       if (len === null || len instanceof ProtocolError) return len;
-      if (len < 0 || len > this.limits.maxBulkLen) return new ProtocolError('invalid bulk length');
+      if (len < 0 || len > this.limits.maxBulkLen || len > MAX_ARG) return new ProtocolError('invalid bulk length');
       if (!this.limits.authenticated && len > 16384) return new ProtocolError('unauthenticated bulk length');
       this.bulkLen = len;
       const available = this.len - this.pos;

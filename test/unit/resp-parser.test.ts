@@ -142,6 +142,8 @@ describe('RespParser', () => {
       ["SET 'a\r\n", 'unbalanced quotes in request'],
       ['SET "a"b\r\n', 'unbalanced quotes in request'],
       ['*1\r\n$536870913\r\n', 'invalid bulk length'],
+      // Beyond V8's longest string (2^29 - 24): refused rather than crashing (a nodis limit).
+      ['*1\r\n$536870889\r\n', 'invalid bulk length'],
     ];
     for (const [input, message] of cases) {
       assert.deepEqual(run([bytes(input)]), [{ error: message }], JSON.stringify(input));
