@@ -339,9 +339,11 @@ export class Server implements KeyspaceHost {
           this.boundAddresses.push({ host, port });
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
+          const shown = optional ? raw.slice(1) : raw;
+          this.log.warning(`Warning: Could not create server TCP listening socket ${shown}:${port}: bind: ${bindErrorText(e)}`);
           if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EINVAL')) continue;
           await this.closeListeners();
-          throw new Error(`Failed listening on port ${port} (tcp), aborting. ${(e as Error).message}`);
+          throw new Error(`Failed listening on port ${port} (tcp), aborting.`);
         }
       }
       if (portOverride !== undefined) this.config.set('port', [String(port)]);
@@ -349,7 +351,13 @@ export class Server implements KeyspaceHost {
     const unixsocket = this.config.get('unixsocket');
     if (unixsocket !== '') {
       if (existsSync(unixsocket)) unlinkSync(unixsocket);
-      await listenOn(this.makeListener(unixsocket), { path: unixsocket });
+      try {
+        await listenOn(this.makeListener(unixsocket), { path: unixsocket });
+      } catch (e) {
+        this.log.warning(`Failed opening Unix socket: bind: ${bindErrorText(e)}`);
+        await this.closeListeners();
+        throw new Error('Failed listening on port 0 (unix), aborting.');
+      }
       const perm = this.config.num('unixsocketperm');
       if (perm !== 0) chmodSync(unixsocket, perm);
     }
@@ -435,6 +443,22 @@ export class Server implements KeyspaceHost {
     this.listeners.length = 0;
     for (const c of this.clients.values()) c.socket?.unref();
     await Promise.all(closing);
+  }
+}
+
+/** strerror() text for the errors bind(2) reports, as Redis logs them. */
+function bindErrorText(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return 'Address already in use';
+    case 'EADDRNOTAVAIL':
+      return 'Cannot assign requested address';
+    case 'EACCES':
+      return 'Permission denied';
+    case 'EAFNOSUPPORT':
+      return 'Address family not supported by protocol';
+    default:
+      return (e as Error).message;
   }
 }
 

@@ -43,6 +43,8 @@ const BIG_INITIAL = 1024 * 1024;
 /** Smallest storage the parser allocates when it must keep a partial request. */
 const MIN_OWNED = 4096;
 const EMPTY = Buffer.alloc(0);
+/** Placeholder between commands (frozen: a push into it would be a bug and throws). */
+const NO_ARGS: string[] = Object.freeze([]) as unknown as string[];
 const LLONG_MAX_DIGITS = '9223372036854775807';
 const LLONG_MIN_DIGITS = '9223372036854775808';
 
@@ -70,7 +72,7 @@ export class RespParser {
   private scanned = 0;
   /** Arguments still expected for the multibulk in progress (0 = none in progress). */
   private remaining = 0;
-  private args: string[] = [];
+  private args: string[] = NO_ARGS;
   /** Length of the bulk whose payload is being read, or -1 while reading a header. */
   private bulkLen = -1;
   /** A large bulk being assembled: storage (may be smaller than bigTotal), bytes so far, and its final size (payload + CRLF). */
@@ -181,8 +183,9 @@ export class RespParser {
         this.args.push(arg);
         this.remaining--;
       }
+      // The caller owns the array; the next header allocates a fresh one.
       const args = this.args;
-      this.args = [];
+      this.args = NO_ARGS;
       return args;
     }
   }
