@@ -327,26 +327,17 @@ export class Server implements KeyspaceHost {
     let port = portOverride ?? configured;
     const tcpEnabled = portOverride !== undefined || configured !== 0;
     if (tcpEnabled) {
-      const binds = this.config.get('bind').split(' ').filter((b) => b !== '');
-      for (const raw of binds.length > 0 ? binds : ['*', '-::*']) {
-        const optional = raw.startsWith('-');
-        const host = normalizeBindHost(optional ? raw.slice(1) : raw);
-        try {
-          // IPv6 listeners are IPv6-only (Redis sets IPV6_V6ONLY), so "* ::*" can bind both.
-          const ipv6Only = host.includes(':');
-          const bound = await listenOn(this.makeListener(null), { host, port, backlog: this.config.num('tcp-backlog'), ipv6Only });
-          port = bound.port;
-          this.boundAddresses.push({ host, port });
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          const shown = optional ? raw.slice(1) : raw;
-          this.log.warning(`Warning: Could not create server TCP listening socket ${shown}:${port}: bind: ${bindErrorText(e)}`);
-          if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EINVAL')) continue;
-          await this.closeListeners();
-          throw new Error(`Failed listening on port ${port} (tcp), aborting.`);
-        }
+      try {
+        port = await this.bindTcp(this.config.get('bind'), port);
+      } catch (e) {
+        await this.closeListeners();
+        throw e;
       }
       if (portOverride !== undefined) this.config.set('port', [String(port)]);
+      if (!this.bindWatched) {
+        this.bindWatched = true;
+        this.config.onChange('bind', (value) => this.rebind(value));
+      }
     }
     const unixsocket = this.config.get('unixsocket');
     if (unixsocket !== '') {
@@ -362,6 +353,87 @@ export class Server implements KeyspaceHost {
       if (perm !== 0) chmodSync(unixsocket, perm);
     }
     this.scheduleCron();
+  }
+
+  /** TCP listeners (the bind addresses), apart from the unix socket's. */
+  private readonly tcpListeners: net.Server[] = [];
+  /** The bind value the TCP listeners were made from. */
+  private boundBind = '';
+  private bindWatched = false;
+  private restoringBind = false;
+  /** Settles when the last CONFIG SET bind has been applied (tests wait on it). */
+  rebound: Promise<void> = Promise.resolve();
+
+  /**
+   * Listens on every address of a bind value ("*" and "::*" are the wildcards, a leading
+   * "-" marks an address that may be unavailable); returns the port actually bound.
+   * Throws "Failed listening on port N (tcp), aborting." after logging Redis's warning.
+   */
+  private async bindTcp(bind: string, port: number): Promise<number> {
+    const binds = bind.split(' ').filter((b) => b !== '');
+    for (const raw of binds.length > 0 ? binds : ['*', '-::*']) {
+      const optional = raw.startsWith('-');
+      const host = normalizeBindHost(optional ? raw.slice(1) : raw);
+      const listener = this.makeListener(null);
+      try {
+        // IPv6 listeners are IPv6-only (Redis sets IPV6_V6ONLY), so "* ::*" can bind both.
+        const ipv6Only = host.includes(':');
+        const bound = await listenOn(listener, { host, port, backlog: this.config.num('tcp-backlog'), ipv6Only });
+        port = bound.port;
+        this.tcpListeners.push(listener);
+        this.boundAddresses.push({ host, port });
+      } catch (e) {
+        this.forgetListener(listener);
+        const code = (e as NodeJS.ErrnoException).code;
+        this.log.warning(`Warning: Could not create server TCP listening socket ${optional ? raw.slice(1) : raw}:${port}: bind: ${bindErrorText(e)}`);
+        if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EINVAL')) continue;
+        throw new Error(`Failed listening on port ${port} (tcp), aborting.`);
+      }
+    }
+    this.boundBind = bind;
+    return port;
+  }
+
+  private forgetListener(listener: net.Server): void {
+    const i = this.listeners.indexOf(listener);
+    if (i !== -1) this.listeners.splice(i, 1);
+  }
+
+  private async closeTcpListeners(): Promise<void> {
+    const closing = this.tcpListeners.map((l) => {
+      this.forgetListener(l);
+      return new Promise<void>((resolve) => l.close(() => resolve()));
+    });
+    this.tcpListeners.length = 0;
+    this.boundAddresses.length = 0;
+    await Promise.all(closing);
+  }
+
+  /**
+   * CONFIG SET bind (applyBind): closes the TCP listeners and listens on the new
+   * addresses, same port. If that fails, the previous addresses (and value) come back
+   * and the failure is logged ("Failed to bind to specified addresses.").
+   */
+  private rebind(value: string): void {
+    if (this.restoringBind || this.stopping !== null || this.tcpListeners.length === 0) return;
+    const previous = this.boundBind;
+    const port = this.port;
+    this.rebound = this.rebound.then(async () => {
+      await this.closeTcpListeners();
+      try {
+        await this.bindTcp(value, port);
+      } catch {
+        this.log.warning('Failed to bind to specified addresses.');
+        await this.closeTcpListeners();
+        this.restoringBind = true;
+        try {
+          this.config.set('bind', [previous]);
+        } finally {
+          this.restoringBind = false;
+        }
+        await this.bindTcp(previous, port).catch((e: Error) => this.log.warning(e.message));
+      }
+    });
   }
 
   /** The TCP port clients can connect to (after listen). */

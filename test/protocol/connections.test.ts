@@ -263,3 +263,38 @@ describe('protected mode decision (Redis 7.2 clientAcceptHandler + connIsLocal)'
     assert.equal(protectedModeDenies(true, false, '10.1.2.3', false), false, 'password set');
   });
 });
+
+describe('CONFIG SET bind (applyBind)', () => {
+  const canConnect = async (port: number, host: string): Promise<boolean> => {
+    try {
+      const c = await RespClient.connect(port, host);
+      const ok = (await c.call('PING')) === '+PONG\r\n';
+      c.close();
+      return ok;
+    } catch {
+      return false;
+    }
+  };
+
+  test('rebinds on the same port; a failed rebind restores the previous addresses', async () => {
+    const nodis = await startNodis({ bind: '127.0.0.1' });
+    try {
+      const port = nodis.port;
+      assert.equal(await canConnect(port, '::1'), false);
+      nodis.server.config.set('bind', ['127.0.0.1 ::1']);
+      await nodis.server.rebound;
+      assert.equal(nodis.server.port, port);
+      assert.equal(await canConnect(port, '::1'), true);
+      assert.equal(await canConnect(port, '127.0.0.1'), true);
+      nodis.server.config.set('bind', ['::1']);
+      await nodis.server.rebound;
+      assert.equal(await canConnect(port, '127.0.0.1'), false);
+      nodis.server.config.set('bind', ['192.0.2.123']);
+      await nodis.server.rebound;
+      assert.equal(nodis.server.config.get('bind'), '::1');
+      assert.equal(await canConnect(port, '::1'), true);
+    } finally {
+      await nodis.stop();
+    }
+  });
+});
