@@ -274,7 +274,7 @@ export class Server implements KeyspaceHost {
     socket.setNoDelay(true);
     const keepalive = this.config.num('tcp-keepalive');
     if (keepalive > 0 && unixPath === null) socket.setKeepAlive(true, keepalive * 1000);
-    const c = new Client(this.nextClientId++, socket, this, addr, laddr);
+    const c = new Client(this.nextClientId++, socket, this, addr, laddr, unixPath !== null);
     client = c;
     this.clients.set(c.id, c);
     socket.on('error', () => undefined);

@@ -69,6 +69,8 @@ export class Client {
     readonly server: Server,
     readonly addr: string,
     readonly laddr: string,
+    /** True for a unix-socket connection (null: guess from the address, for older callers). */
+    unixSocket: boolean | null = null,
   ) {
     this.db = server.dbs[0]!;
     this.authenticated = server.config.get('requirepass') === '';
@@ -76,7 +78,7 @@ export class Client {
     this.parser = new RespParser(this.parserLimits);
     this.createdAt = Date.now();
     this.lastInteraction = this.createdAt;
-    this.isUnixSocket = socket !== null && addr.startsWith('/');
+    this.isUnixSocket = unixSocket ?? (socket !== null && addr.startsWith('/'));
   }
 
   get dbIndex(): number {
