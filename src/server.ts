@@ -6,7 +6,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { unlinkSync, existsSync, chmodSync } from 'node:fs';
 import { Config } from './config/config.js';
-import { Database, type KeyspaceHost } from './keyspace/db.js';
+import { Database, type KeyspaceHost, type LfuSettings } from './keyspace/db.js';
 import { activeExpireCycle } from './keyspace/expire.js';
 import { Client } from './network/client.js';
 import { adoptSocket } from './network/adopt-socket.js';
@@ -106,6 +106,8 @@ export class Server implements KeyspaceHost {
     config.onChange('loglevel', (v) => (this.log.level = v as LogLevel));
     config.onChange('hz', () => this.scheduleCron());
     config.onChange('proto-max-bulk-len', () => this.forEachClient((c) => c.refreshParserLimits()));
+    this.updateLfu();
+    for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) config.onChange(name, () => this.updateLfu());
     this.slowlogThreshold = config.num('slowlog-log-slower-than');
     this.latencyThreshold = config.num('latency-monitor-threshold');
     config.onChange('slowlog-log-slower-than', () => (this.slowlogThreshold = config.num('slowlog-log-slower-than')));
@@ -134,6 +136,16 @@ export class Server implements KeyspaceHost {
   keyspaceHit(hit: boolean): void {
     if (hit) this.stats.keyspaceHits++;
     else this.stats.keyspaceMisses++;
+  }
+
+  /** LFU settings while maxmemory-policy is an LFU policy, else null (see Database). */
+  lfu: LfuSettings | null = null;
+
+  private updateLfu(): void {
+    const policy = this.config.get('maxmemory-policy');
+    this.lfu = policy.endsWith('-lfu')
+      ? { logFactor: this.config.num('lfu-log-factor'), decayTime: this.config.num('lfu-decay-time'), random: () => this.random() }
+      : null;
   }
 
   get hz(): number {

@@ -6,5 +6,7 @@ import type { HandlerTable } from './registry.js';
 import { connectionCommands } from './connection.js';
 import { stringCommands } from './string.js';
 import { keyspaceCommands } from './keyspace.js';
+import { expireCommands } from './expire.js';
+import { objectCommands } from './object.js';
 
-export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands];
+export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands];

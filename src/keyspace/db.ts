@@ -26,6 +26,45 @@ export interface KeyspaceHost {
   keyspaceHit(hit: boolean): void;
   /** True while expiry must not delete (a replica, or a paused server): keys just read as missing. */
   readonly expiryPaused: boolean;
+  /** Under an LFU maxmemory-policy the access field holds LFU data instead of an access time. */
+  readonly lfu: LfuSettings | null;
+}
+
+export interface LfuSettings {
+  readonly logFactor: number;
+  readonly decayTime: number;
+  readonly random: () => number;
+}
+
+/** LFU_INIT_VAL: a new key starts with this counter, so it isn't evicted before it can be used. */
+export const LFU_INIT_VAL = 5;
+
+function lfuMinutes(nowMs: number): number {
+  return Math.floor(nowMs / 60000) & 65535;
+}
+
+/**
+ * LFUDecrAndReturn: the counter (low 8 bits) decayed by one per lfu-decay-time minutes
+ * elapsed since the last decrement time (high 16 bits), as evict.c computes it.
+ */
+export function lfuDecrAndReturn(field: number, nowMs: number, decayTime: number): number {
+  const ldt = field >>> 8;
+  let counter = field & 255;
+  const now = lfuMinutes(nowMs);
+  const elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
+  const periods = decayTime !== 0 ? Math.floor(elapsed / decayTime) : 0;
+  if (periods !== 0) counter = periods > counter ? 0 : counter - periods;
+  return counter;
+}
+
+/** updateLFU: decay, then a logarithmic increment (LFULogIncr), stamped with the current minute. */
+function lfuTouch(field: number, nowMs: number, lfu: LfuSettings): number {
+  let counter = lfuDecrAndReturn(field, nowMs, lfu.decayTime);
+  if (counter < 255) {
+    const base = Math.max(0, counter - LFU_INIT_VAL);
+    if (lfu.random() < 1 / (base * lfu.logFactor + 1)) counter++;
+  }
+  return (lfuMinutes(nowMs) << 8) | counter;
 }
 
 /** Positions in a cursor: below 2^32; the epoch goes above, so cursors stay safe integers. */
@@ -80,7 +119,7 @@ export class Database {
       this.host.keyspaceHit(false);
       return undefined;
     }
-    if (!noTouch) this.lru[slot] = this.host.lruClock;
+    if (!noTouch) this.touch(slot);
     this.host.keyspaceHit(true);
     return this.values[slot]!;
   }
@@ -89,8 +128,14 @@ export class Database {
   lookupWrite(key: string): RedisValue | undefined {
     const slot = this.index.get(key);
     if (slot === undefined || (this.expires.size !== 0 && this.expireIfNeeded(key))) return undefined;
-    this.lru[slot] = this.host.lruClock;
+    this.touch(slot);
     return this.values[slot]!;
+  }
+
+  /** Records an access: the LRU time, or the LFU counter under an LFU policy. */
+  private touch(slot: number): void {
+    const lfu = this.host.lfu;
+    this.lru[slot] = lfu === null ? this.host.lruClock : lfuTouch(this.lru[slot]!, this.host.nowMs, lfu);
   }
 
   /** The value without touching its access time or hit/miss stats (lazy expiry applies). */
@@ -105,7 +150,7 @@ export class Database {
     return this.peek(key) !== undefined;
   }
 
-  /** Seconds-resolution last access time (OBJECT IDLETIME), or undefined for a missing key. */
+  /** The access field: seconds of last access (OBJECT IDLETIME) or LFU data; undefined if missing. */
   getLru(key: string): number | undefined {
     const slot = this.index.get(key);
     return slot === undefined ? undefined : this.lru[slot];
@@ -126,7 +171,7 @@ export class Database {
       this.insert(key, value);
     } else {
       this.values[slot] = value;
-      this.lru[slot] = this.host.lruClock;
+      this.touch(slot);
     }
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
   }
@@ -151,7 +196,7 @@ export class Database {
       this.keys[slot] = key;
       this.values[slot] = value;
     }
-    this.lru[slot] = this.host.lruClock;
+    this.lru[slot] = this.host.lfu === null ? this.host.lruClock : (lfuMinutes(this.host.nowMs) << 8) | LFU_INIT_VAL;
     this.index.set(key, slot);
   }
 

@@ -1,0 +1,62 @@
+import { diffSuite, diffTest } from '../helpers/differential.js';
+
+diffSuite('expire', (env) => {
+  diffTest(env, 'EXPIRE family with NX XX GT LT', async (b) => {
+    await b.do('SET', 'k', 'v');
+    await b.do('EXPIRE', 'missing', 100);
+    await b.do('EXPIRE', 'k', 100, 'XX');
+    await b.do('EXPIRE', 'k', 100, 'NX');
+    await b.do('EXPIRE', 'k', 200, 'NX');
+    await b.do('EXPIRE', 'k', 50, 'GT');
+    await b.do('EXPIRE', 'k', 500, 'GT');
+    await b.do('EXPIRE', 'k', 1000, 'LT');
+    await b.do('EXPIRE', 'k', 400, 'LT');
+    await b.doApprox(1, 'TTL', 'k');
+    await b.do('EXPIRE', 'k', 100, 'NX', 'XX');
+    await b.do('EXPIRE', 'k', 100, 'GT', 'LT');
+    await b.do('EXPIRE', 'k', 100, 'NX', 'GT');
+    await b.do('EXPIRE', 'k', 100, 'FOO');
+    await b.do('EXPIRE', 'k', 'abc');
+    await b.do('EXPIRE', 'k', 'abc', 'FOO');
+    await b.do('EXPIRE', 'k', '9223372036854775807');
+    await b.do('PEXPIRE', 'k', '9223372036854775807');
+    await b.do('EXPIREAT', 'k', '9223372036854775807');
+    await b.do('PEXPIREAT', 'k', '9223372036854775807');
+    await b.do('SET', 'p', 'v');
+    await b.do('PERSIST', 'p');
+    await b.do('EXPIRE', 'p', 100, 'GT');
+    await b.do('EXPIRE', 'p', 100, 'LT');
+    await b.doApprox(1, 'TTL', 'p');
+    await b.do('PEXPIRE', 'p', 100000);
+    await b.doApprox(50, 'PTTL', 'p');
+    await b.do('EXPIREAT', 'p', 4102444800);
+    await b.do('EXPIRETIME', 'p');
+    await b.do('PEXPIRETIME', 'p');
+    await b.do('PEXPIREAT', 'p', 4102444800123);
+    await b.do('PEXPIRETIME', 'p');
+    await b.do('EXPIRETIME', 'p');
+    await b.do('PERSIST', 'p');
+    await b.do('PERSIST', 'p');
+    await b.do('PERSIST', 'missing');
+    await b.do('TTL', 'p');
+    await b.do('PTTL', 'missing');
+    await b.do('EXPIRETIME', 'missing');
+    await b.do('EXPIRE', 'p', -1);
+    await b.do('EXISTS', 'p');
+    await b.do('SET', 'q', 'v');
+    await b.do('EXPIREAT', 'q', 1);
+    await b.do('GET', 'q');
+    await b.do('SET', 'r', 'v');
+    await b.do('PEXPIRE', 'r', 0);
+    await b.do('EXISTS', 'r');
+  });
+
+  diffTest(env, 'keys expire lazily and actively', async (b) => {
+    await b.do('SET', 'short', 'v', 'PX', 50);
+    await b.do('SET', 'short2', 'v', 'PX', 50);
+    await new Promise((r) => setTimeout(r, 120));
+    await b.do('GET', 'short');
+    await b.do('EXISTS', 'short2');
+    await b.do('TTL', 'short');
+  });
+});
