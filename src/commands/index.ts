@@ -8,5 +8,6 @@ import { stringCommands } from './string.js';
 import { keyspaceCommands } from './keyspace.js';
 import { expireCommands } from './expire.js';
 import { objectCommands } from './object.js';
+import { bitmapCommands } from './bitmap.js';
 
-export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands];
+export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands];
