@@ -12,7 +12,8 @@ import { Client } from './network/client.js';
 import { adoptSocket } from './network/adopt-socket.js';
 import { CommandRegistry, type Command } from './commands/registry.js';
 import { ALL_COMMAND_TABLES } from './commands/index.js';
-import { processCommand } from './commands/dispatch.js';
+import { processCommand, call } from './commands/dispatch.js';
+import { BlockingManager } from './blocking/blocking.js';
 import { ServerStats } from './info/stats.js';
 import { Logger, type LogLevel } from './logger.js';
 import { MAX_CLIENTS, type ReplyError } from './errors.js';
@@ -69,7 +70,22 @@ export class Server implements KeyspaceHost {
   activeExpireEnabled = true;
   expiryPaused = false;
 
+  /** Clients waiting in blocking commands (BLPOP...), served when their keys get data. */
+  readonly blocking: BlockingManager = new BlockingManager(
+    (c, cmd, argv) => {
+      this.refreshClock();
+      call(this, c, cmd, argv);
+    },
+    () => this.flushPendingWrites(),
+  );
+
   readonly gates: CommandGate[] = [];
+  private servingBlocked = false;
+
+  /** dbAdd's signalKeyAsReady: a new list/zset key may serve clients blocked on it. */
+  keyAdded(db: Database, key: string): void {
+    if (this.blocking.count !== 0) this.blocking.signalReady(db, key);
+  }
   interceptCommand: CommandInterceptor | null = null;
   readonly propagationSinks: PropagationSink[] = [];
   readonly keyModifiedListeners: KeyModifiedListener[] = [];
@@ -77,7 +93,7 @@ export class Server implements KeyspaceHost {
   /** Cleanup run when the server stops (persistence, timers of features). */
   readonly shutdownHooks: (() => void | Promise<void>)[] = [];
   /** Features that keep clients waiting on purpose (blocking, pub/sub) exempt them from `timeout`. */
-  readonly idleTimeoutExemptions: ((c: Client) => boolean)[] = [];
+  readonly idleTimeoutExemptions: ((c: Client) => boolean)[] = [(c) => c.blocked !== null];
   /** Features add per-tick work here (client timeouts, save points...). */
   readonly cronJobs: ((now: number) => void)[] = [];
 
@@ -195,8 +211,16 @@ export class Server implements KeyspaceHost {
     for (const l of this.rejectListeners) l(c);
   }
 
-  /** After every executed command: slow log, latency monitor, propagation. */
+  /** After every executed command: slow log, latency monitor, propagation, blocked clients. */
   afterCommand(c: Client, cmd: Command, argv: string[], usec: number, dirtied: boolean): void {
+    if (this.blocking.count !== 0 && !this.servingBlocked) {
+      this.servingBlocked = true;
+      try {
+        this.blocking.serveReadyKeys();
+      } finally {
+        this.servingBlocked = false;
+      }
+    }
     if (this.slowlogThreshold >= 0 && usec >= this.slowlogThreshold) this.slowlog.consider(c, argv, usec, this.nowMs);
     if (this.latencyThreshold > 0 && usec >= this.latencyThreshold * 1000) {
       this.latency.considerCommand(cmd, usec, this.latencyThreshold);
@@ -302,7 +326,7 @@ export class Server implements KeyspaceHost {
   }
 
   /** Hooks run when a client goes away (pub/sub, blocking, WATCH state cleanup). */
-  readonly clientClosedListeners: ((c: Client) => void)[] = [];
+  readonly clientClosedListeners: ((c: Client) => void)[] = [(c) => this.blocking.unblock(c, false)];
   unlinkClient(c: Client): void {
     if (!this.clients.delete(c.id)) return;
     this.pendingWrites.delete(c);

@@ -9,5 +9,6 @@ import { keyspaceCommands } from './keyspace.js';
 import { expireCommands } from './expire.js';
 import { objectCommands } from './object.js';
 import { bitmapCommands } from './bitmap.js';
+import { listCommands } from './list.js';
 
-export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands];
+export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands];

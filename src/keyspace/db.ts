@@ -26,6 +26,8 @@ export interface KeyspaceHost {
   keyspaceHit(hit: boolean): void;
   /** True while expiry must not delete (a replica, or a paused server): keys just read as missing. */
   readonly expiryPaused: boolean;
+  /** A key was created holding `value` (lists and sorted sets may wake blocked clients). */
+  keyAdded(db: Database, key: string): void;
   /** Under an LFU maxmemory-policy the access field holds LFU data instead of an access time. */
   readonly lfu: LfuSettings | null;
 }
@@ -198,6 +200,7 @@ export class Database {
     }
     this.lru[slot] = this.host.lfu === null ? this.host.lruClock : (lfuMinutes(this.host.nowMs) << 8) | LFU_INIT_VAL;
     this.index.set(key, slot);
+    if (typeof value !== 'string' && (value.kind === 'list' || value.kind === 'zset')) this.host.keyAdded(this, key);
   }
 
   /** Deletes the key with its TTL. Returns false when it did not exist (no expiry check). */

@@ -8,6 +8,7 @@ import { RespParser, ProtocolError, type ParserLimits } from './resp-parser.js';
 import { ReplyWriter } from './reply-writer.js';
 import type { Database } from '../keyspace/db.js';
 import type { Server } from '../server.js';
+import type { BlockState } from '../blocking/blocking.js';
 
 export type ReplyMode = 'on' | 'off' | 'skip';
 
@@ -54,6 +55,10 @@ export class Client {
    * (SET EX -> SET PXAT, INCRBYFLOAT -> SET KEEPTTL), as rewriteClientCommandVector does.
    */
   propagateArgv: string[] | null = null;
+  /** Set while the client waits in a blocking command (src/blocking/blocking.ts). */
+  blocked: BlockState | null = null;
+  /** Inside MULTI or a script: blocking commands must answer at once, as on timeout. */
+  denyBlocking = false;
   /** Channels + patterns + shard channels subscribed (RESP2 clients then enter pub/sub mode). */
   subscriptionCount = 0;
   /** True while the client is in the server's pending-write set. */
