@@ -14,6 +14,7 @@ import { CommandRegistry, type Command } from './commands/registry.js';
 import { ALL_COMMAND_TABLES } from './commands/index.js';
 import { processCommand, call } from './commands/dispatch.js';
 import { BlockingManager } from './blocking/blocking.js';
+import { debugGate } from './commands/server-cmd.js';
 import { ServerStats } from './info/stats.js';
 import { Logger, type LogLevel } from './logger.js';
 import { MAX_CLIENTS, type ReplyError } from './errors.js';
@@ -66,6 +67,8 @@ export class Server implements KeyspaceHost {
   private latencyThreshold = 0;
   /** Write counter since the last save (server.dirty). */
   dirty = 0;
+  /** LASTSAVE: the last successful save, or startup time until one happens. */
+  lastSaveMs = Date.now();
   random: () => number = Math.random;
   activeExpireEnabled = true;
   expiryPaused = false;
@@ -122,6 +125,8 @@ export class Server implements KeyspaceHost {
     config.onChange('loglevel', (v) => (this.log.level = v as LogLevel));
     config.onChange('hz', () => this.scheduleCron());
     config.onChange('proto-max-bulk-len', () => this.forEachClient((c) => c.refreshParserLimits()));
+    const debugAllowed = debugGate(this);
+    this.gates.push((c, cmd) => debugAllowed(c, cmd.fullName));
     this.updateLfu();
     for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) config.onChange(name, () => this.updateLfu());
     this.slowlogThreshold = config.num('slowlog-log-slower-than');

@@ -16,7 +16,7 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
     rejectCommand(server, c, null, unknownCommand(argv));
     return;
   }
-  if (cmd.subcommands !== null) {
+  if (cmd.subcommands !== null && !(argv.length === 1 && cmd.handler !== null)) {
     if (argv.length === 1) {
       rejectCommand(server, c, cmd, WRONG_ARITY(cmd.fullName));
       return;

@@ -10,5 +10,9 @@ import { expireCommands } from './expire.js';
 import { objectCommands } from './object.js';
 import { bitmapCommands } from './bitmap.js';
 import { listCommands } from './list.js';
+import { serverCommands } from './server-cmd.js';
+import { clientCommands } from './client-cmd.js';
+import { configCommands } from './config-cmd.js';
+import { commandCommands } from './command-cmd.js';
 
-export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands];
+export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands];

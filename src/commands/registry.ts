@@ -91,7 +91,8 @@ export class CommandRegistry {
       const subs = children.get(spec.name);
       if (subs !== undefined) {
         const subMap = new Map<string, Command>();
-        const container = new Command(spec, null, null, subMap);
+        // A container may also run on its own (bare COMMAND).
+        const container = new Command(spec, handlers.get(spec.name) ?? null, null, subMap);
         for (const sub of subs) {
           const handler = handlers.get(sub.name);
           if (handler === undefined) {

@@ -81,7 +81,7 @@ export class Config {
           v = /^-?\d+$/.test(text) ? Number(text) : null;
           if (v === null) throw new ConfigError("argument couldn't be parsed into an integer");
         }
-        if (v < t.min || v > t.max) throw new ConfigError(`argument must be between ${t.min} and ${t.max} inclusive`);
+        if (v < t.min || v > t.max) throw new ConfigError(`argument must be between ${bound(t.min)} and ${bound(t.max)} inclusive`);
         return String(v);
       }
       case 'enum': {
@@ -128,4 +128,11 @@ export class Config {
     if (def.type.kind === 'int') this.numbers.set(def.name, Number(canonical));
     else if (def.type.kind === 'bool') this.numbers.set(def.name, canonical === 'yes' ? 1 : 0);
   }
+}
+
+/** Bounds at the edge of JS's safe integers stand for C's LLONG_MIN/LLONG_MAX in messages. */
+function bound(n: number): string {
+  if (n >= Number.MAX_SAFE_INTEGER) return '9223372036854775807';
+  if (n <= -Number.MAX_SAFE_INTEGER) return '-9223372036854775808';
+  return String(n);
 }

@@ -344,7 +344,7 @@ export const CONFIG_DEFINITIONS: readonly ConfigDefinition[] = [
   special('oom-score-adj-values', '0 200 800', parseOomScoreValues),
   bool('disable-thp', true, { immutable: true }),
   // Data type encodings
-  mem('hash-max-listpack-entries', 128, 0, LLONG, { aliases: ['hash-max-ziplist-entries'] }),
+  mem('hash-max-listpack-entries', 512, 0, LLONG, { aliases: ['hash-max-ziplist-entries'] }),
   mem('hash-max-listpack-value', 64, 0, LLONG, { aliases: ['hash-max-ziplist-value'] }),
   int('list-max-listpack-size', -2, -INT_MAX, INT_MAX, { aliases: ['list-max-ziplist-size'] }),
   int('list-compress-depth', 0, 0, INT_MAX),

@@ -17,6 +17,8 @@ export class ServerStats {
   totalErrorReplies = 0;
   unexpectedErrorReplies = 0;
   protocolErrors = 0;
+  readsProcessed = 0;
+  writesProcessed = 0;
   /** errorstats: error code -> count. Redis stops adding new codes past 128. */
   readonly errors = new Map<string, number>();
   /** Samples for instantaneous_ops_per_sec & co (a ring of 16, as Redis). */

@@ -57,6 +57,9 @@ export class Client {
   propagateArgv: string[] | null = null;
   /** Set while the client waits in a blocking command (src/blocking/blocking.ts). */
   blocked: BlockState | null = null;
+  /** MULTI state (the transactions feature maintains these; CLIENT LIST shows them). */
+  inMulti = false;
+  multiCount = 0;
   /** Inside MULTI or a script: blocking commands must answer at once, as on timeout. */
   denyBlocking = false;
   /** Channels + patterns + shard channels subscribed (RESP2 clients then enter pub/sub mode). */

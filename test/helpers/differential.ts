@@ -165,7 +165,8 @@ export class DiffEnv {
   async start(): Promise<void> {
     this.nodisServer = await startNodis({
       ...this.options.nodis,
-      config: { 'enable-debug-command': 'yes', ...this.options.nodis?.config },
+      // Mirror the reference server's flags (startRedis runs it with save "" and DEBUG enabled).
+      config: { 'enable-debug-command': 'yes', save: '', ...this.options.nodis?.config },
     });
     this.redisServer = await startRedis(this.options.redisArgs ?? []);
   }
