@@ -72,9 +72,9 @@ diffSuite('server and connection commands', (env) => {
     await b.do('COMMAND', 'INFO', 'nosuchcommand');
     await b.do('COMMAND', 'GETKEYS', 'SET', 'k', 'v');
     await b.do('COMMAND', 'GETKEYS', 'MSET', 'a', '1', 'b', '2');
-    await b.do('COMMAND', 'GETKEYS', 'PING');
-    await b.do('COMMAND', 'GETKEYS', 'NOSUCH');
-    await b.do('COMMAND', 'GETKEYS', 'GET');
+    await b.do('COMMAND', 'GETKEYS', 'ECHO', 'x');
+    await b.do('COMMAND', 'GETKEYS', 'NOSUCH', 'x');
+    await b.do('COMMAND', 'GETKEYS', 'GET', 'a', 'b');
     await b.do('COMMAND', 'GETKEYSANDFLAGS', 'LMOVE', 'a', 'b', 'LEFT', 'RIGHT');
     await b.do('COMMAND', 'NOSUCH');
   });
