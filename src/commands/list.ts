@@ -81,16 +81,21 @@ function pushGeneric(c: Client, argv: string[], where: Where, onlyIfExists: bool
 
 // ---- Pop ----------------------------------------------------------------------------
 
+/** After removals: an emptied list is deleted (with its `del` event), otherwise it may shrink back to listpack. */
+function deleteIfEmptyOrShrink(c: Client, key: string, list: ListValue): void {
+  if (list.length === 0) {
+    c.db.delete(key);
+    c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
+  } else {
+    list.shrinkConversion(fill(c));
+  }
+}
+
 /** listElementsRemoved: the pop event, then delete-if-empty or the shrink conversion. */
 function elementsRemoved(c: Client, key: string, list: ListValue, where: Where, count: number): void {
   const server = c.server;
   server.notifyKeyspaceEvent(NOTIFY.LIST, where === 'left' ? 'lpop' : 'rpop', key, c.db.id);
-  if (list.length === 0) {
-    c.db.delete(key);
-    server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
-  } else {
-    list.shrinkConversion(fill(c));
-  }
+  deleteIfEmptyOrShrink(c, key, list);
   server.signalModifiedKey(c.db, key);
   server.dirty += count;
 }
@@ -333,12 +338,7 @@ function ltrimCommand(c: Client, argv: string[]): void {
   for (let i = 0; i < ltrim; i++) list.popHead();
   for (let i = 0; i < rtrim; i++) list.popTail();
   c.server.notifyKeyspaceEvent(NOTIFY.LIST, 'ltrim', key, c.db.id);
-  if (list.length === 0) {
-    c.db.delete(key);
-    c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
-  } else {
-    list.shrinkConversion(fill(c));
-  }
+  deleteIfEmptyOrShrink(c, key, list);
   c.server.signalModifiedKey(c.db, key);
   c.server.dirty += ltrim + rtrim;
   c.w.ok();
@@ -366,12 +366,7 @@ function lmoveGeneric(c: Client, src: string, dst: string, from: Where, to: Wher
   c.server.notifyKeyspaceEvent(NOTIFY.LIST, to === 'left' ? 'lpush' : 'rpush', dst, c.db.id);
   c.w.bulk(value);
   c.server.notifyKeyspaceEvent(NOTIFY.LIST, from === 'left' ? 'lpop' : 'rpop', src, c.db.id);
-  if (source.length === 0) {
-    c.db.delete(src);
-    c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', src, c.db.id);
-  } else {
-    source.shrinkConversion(fill(c));
-  }
+  deleteIfEmptyOrShrink(c, src, source);
   c.server.signalModifiedKey(c.db, src);
   c.server.dirty++;
   if (propagate !== null) c.propagateArgv = propagate;

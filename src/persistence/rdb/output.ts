@@ -100,17 +100,7 @@ export class RdbOutput {
       }
     }
     if (this.compress && n > 20) {
-      const raw = Buffer.from(s, 'latin1');
-      const packed = lzfCompress(raw, n - 4);
-      if (packed !== null) {
-        this.byte((RDB_ENCVAL << 6) | RDB_ENC_LZF);
-        this.len(packed.length);
-        this.len(n);
-        this.bytes(packed);
-        return;
-      }
-      this.len(n);
-      this.bytes(raw);
+      this.blob(Buffer.from(s, 'latin1'));
       return;
     }
     this.len(n);
