@@ -14,5 +14,6 @@ import { serverCommands } from './server-cmd.js';
 import { clientCommands } from './client-cmd.js';
 import { configCommands } from './config-cmd.js';
 import { commandCommands } from './command-cmd.js';
+import { functionCommands } from './function.js';
 
-export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands];
+export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands];

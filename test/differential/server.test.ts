@@ -118,3 +118,13 @@ diffSuite('server and connection commands', (env) => {
     b.close();
   });
 });
+
+diffSuite('FUNCTION FLUSH (no libraries can be loaded yet)', (env) => {
+  diffTest(env, 'FUNCTION FLUSH arguments', async (b) => {
+    await b.do('FUNCTION', 'FLUSH');
+    await b.do('FUNCTION', 'FLUSH', 'ASYNC');
+    await b.do('FUNCTION', 'FLUSH', 'sync');
+    await b.do('FUNCTION', 'FLUSH', 'LATER');
+    await b.do('FUNCTION', 'FLUSH', 'SYNC', 'ASYNC');
+  });
+});
