@@ -59,7 +59,7 @@ export class Server implements KeyspaceHost {
    * command's wall time from the one performance.now() it takes anyway, instead of a second
    * clock call per command.
    */
-  clockOffsetMs = Date.now() - performance.now();
+  clockOffsetMs = performance.timeOrigin;
   /** Monotonic ms when the current command started (see refreshClock). */
   clock = performance.now();
   /** slowlog-log-slower-than and latency-monitor-threshold, cached for the per-command check. */
@@ -502,7 +502,10 @@ export class Server implements KeyspaceHost {
   private cron(): void {
     const now = Date.now();
     this.nowMs = now;
-    this.clockOffsetMs = now - performance.now();
+    // Keep the sub-millisecond origin (Date.now() truncates, which would make times run up to
+    // 1 ms early); re-anchor only if the wall clock moved (NTP step, manual change).
+    const estimate = this.clockOffsetMs + performance.now();
+    if (Math.abs(estimate - now) > 2) this.clockOffsetMs = now + 0.5 - performance.now();
     this.refreshClock();
     const cycle = activeExpireCycle(this);
     if (cycle.timedOut) this.stats.expiredTimeCapReachedCount++;
