@@ -182,7 +182,9 @@ export class Client {
     }
     if (this.closeAfterReply) {
       this.closed = true;
-      socket.end();
+      // Like Redis's close(): once the last reply is out, close the descriptor entirely, so a
+      // peer that keeps writing gets a reset instead of a half-open connection.
+      socket.end(() => socket.destroy());
     }
   }
 
