@@ -15,6 +15,7 @@ import { ALL_COMMAND_TABLES } from './commands/index.js';
 import { processCommand, call } from './commands/dispatch.js';
 import { BlockingManager } from './blocking/blocking.js';
 import { debugGate } from './commands/server-cmd.js';
+import { Transactions } from './transactions/multi.js';
 import { ServerStats } from './info/stats.js';
 import { Logger, type LogLevel } from './logger.js';
 import { MAX_CLIENTS, type ReplyError } from './errors.js';
@@ -84,6 +85,10 @@ export class Server implements KeyspaceHost {
 
   readonly gates: CommandGate[] = [];
   private servingBlocked = false;
+  /** >0 while EXEC runs its queue: blocked clients are served after the whole transaction. */
+  execDepth = 0;
+  /** MULTI/EXEC and WATCH state (installs the dispatcher's queueing interceptor). */
+  readonly transactions: Transactions;
 
   /** dbAdd's signalKeyAsReady: a new list/zset key may serve clients blocked on it. */
   keyAdded(db: Database, key: string): void {
@@ -125,6 +130,7 @@ export class Server implements KeyspaceHost {
     config.onChange('loglevel', (v) => (this.log.level = v as LogLevel));
     config.onChange('hz', () => this.scheduleCron());
     config.onChange('proto-max-bulk-len', () => this.forEachClient((c) => c.refreshParserLimits()));
+    this.transactions = new Transactions(this);
     const debugAllowed = debugGate(this);
     this.gates.push((c, cmd) => debugAllowed(c, cmd.fullName));
     this.updateLfu();
@@ -218,7 +224,7 @@ export class Server implements KeyspaceHost {
 
   /** After every executed command: slow log, latency monitor, propagation, blocked clients. */
   afterCommand(c: Client, cmd: Command, argv: string[], usec: number, dirtied: boolean): void {
-    if (this.blocking.count !== 0 && !this.servingBlocked) {
+    if (this.blocking.count !== 0 && !this.servingBlocked && this.execDepth === 0) {
       this.servingBlocked = true;
       try {
         this.blocking.serveReadyKeys();

@@ -15,5 +15,6 @@ import { clientCommands } from './client-cmd.js';
 import { configCommands } from './config-cmd.js';
 import { commandCommands } from './command-cmd.js';
 import { functionCommands } from './function.js';
+import { multiCommands } from './multi.js';
 
-export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands];
+export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, multiCommands];

@@ -134,7 +134,7 @@ diffSuite('keyspace', (env) => {
     }
     await b.do('SET', 'bigcount', '99999');
     await b.do('OBJECT', 'REFCOUNT', 'bigcount');
-    await b.do('OBJECT', 'IDLETIME', 'int');
+    await b.doApprox(1, 'OBJECT', 'IDLETIME', 'int');
     await b.do('OBJECT', 'IDLETIME', 'missing');
     await b.do('OBJECT', 'FREQ', 'int');
     await b.do('OBJECT', 'FREQ', 'missing');

@@ -134,7 +134,7 @@ diffSuite('lists', (env) => {
     await b.do('BLPOP', 'missing', 0);
     await b.do('BLMOVE', 'missing', 'x', 'LEFT', 'LEFT', 0);
     await b.do('EXEC');
-  }, []);
+  });
 });
 
 async function pair(env: { nodisServer: { port: number }; redisServer: { port: number } }): Promise<Both> {
