@@ -44,18 +44,11 @@ export const INVALID_EXPIRE = (cmd: string): ReplyError => err(`invalid expire t
 export const TIMEOUT_NOT_FLOAT = err('timeout is not a float or out of range');
 export const TIMEOUT_NEGATIVE = err('timeout is negative');
 export const SAME_OBJECT = err('source and destination objects are the same');
-export const NOT_ALLOWED_IN_SUBSCRIBE = (cmd: string): ReplyError =>
-  err(
-    `Can't execute '${cmd}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
-  );
 export const MAX_CLIENTS = err('max number of clients reached');
-export const BUSYKEY = new ReplyError('BUSYKEY Target key name already exists.');
 export const UNKNOWN_SUBCOMMAND = (sub: string, cmd: string): ReplyError =>
   err(`unknown subcommand '${truncate(sub)}'. Try ${cmd.toUpperCase()} HELP.`);
 export const WRONG_ARITY = (fullName: string): ReplyError =>
   err(`wrong number of arguments for '${fullName}' command`);
-export const PROTOCOL_ERROR = (what: string): ReplyError => err(`Protocol error: ${what}`);
-export const MIN_MAX_NOT_FLOAT = err('min or max is not a float');
 
 /** Redis formats "%.128s" in several messages. */
 export function truncate(s: string, max = 128): string {

@@ -2,8 +2,8 @@
  * Shared argument parsers. Each throws Redis's exact error (from errors.ts) on bad input,
  * like Redis's getLongLongFromObjectOrReply and friends.
  */
-import { NOT_INTEGER, NOT_FLOAT, ReplyError, err } from '../errors.js';
-import { parseInt64, parseDouble } from '../util/numbers.js';
+import { NOT_INTEGER, ReplyError, err } from '../errors.js';
+import { parseInt64 } from '../util/numbers.js';
 
 /**
  * An int64 argument as a JS number. Values beyond 2^53 lose precision, which is harmless
@@ -31,17 +31,7 @@ export function rangedIntArg(s: string, min: number, max: number, error: ReplyEr
   return n;
 }
 
-/** A non-negative int argument ("value is out of range, must be positive" in Redis). */
-export function positiveIntArg(s: string, error: ReplyError): number {
-  return rangedIntArg(s, 0, Number.MAX_SAFE_INTEGER, error);
-}
 
-/** A double argument (getDoubleFromObjectOrReply): NaN refused. */
-export function floatArg(s: string, error: ReplyError = NOT_FLOAT): number {
-  const v = parseDouble(s);
-  if (v === null) throw error;
-  return v;
-}
 
 /** Upper-cases an option token for matching (tokens are ASCII, so this is safe on latin1). */
 export function token(s: string): string {

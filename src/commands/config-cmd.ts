@@ -66,7 +66,7 @@ function configSet(c: Client, argv: string[]): void {
   const canonical: string[] = [];
   for (let i = 0; i < defs.length; i++) {
     try {
-      canonical.push(config.normalize(defs[i]!, values[i]!.length === 0 && defs[i]!.type.kind !== 'string' && defs[i]!.type.kind !== 'special' ? [''] : splitValue(defs[i]!, values[i]!)));
+      canonical.push(config.normalize(defs[i]!, [values[i]!]));
     } catch (e) {
       if (e instanceof ConfigError) throw err(`CONFIG SET failed (possibly related to argument '${defs[i]!.name}') - ${e.message}`);
       throw e;
@@ -82,12 +82,6 @@ function configSet(c: Client, argv: string[]): void {
   c.w.ok();
 }
 
-/** Multi-word directives take their value as one space-separated argument in CONFIG SET. */
-function splitValue(def: ConfigDefinition, value: string): string[] {
-  if (def.type.kind === 'special') return [value];
-  if (def.type.kind === 'enum' && def.type.multi) return [value];
-  return [value];
-}
 
 function configResetstat(c: Client): void {
   const server = c.server;

@@ -6,7 +6,7 @@
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
 import type { Command } from './registry.js';
-import { WRONGTYPE, SYNTAX, NO_SUCH_KEY, INDEX_OUT_OF_RANGE, WRONG_ARITY, err, ReplyError } from '../errors.js';
+import { WRONGTYPE, SYNTAX, NO_SUCH_KEY, INDEX_OUT_OF_RANGE, WRONG_ARITY, TIMEOUT_NOT_FLOAT, TIMEOUT_NEGATIVE, err, ReplyError } from '../errors.js';
 import { ListValue, clampRange } from '../types/list.js';
 import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
@@ -415,11 +415,11 @@ function lmpopCommand(c: Client, argv: string[]): void {
 /** getTimeoutFromObjectOrReply(UNIT_SECONDS): an absolute deadline in ms, 0 = forever. */
 function timeoutArg(c: Client, text: string): number {
   const ld = parseLongDouble(text);
-  if (ld === null) throw err('timeout is not a float or out of range');
+  if (ld === null) throw TIMEOUT_NOT_FLOAT;
   const seconds = ld.kind === 'inf' ? (ld.neg ? -Infinity : Infinity) : Number(formatLongDoubleHuman(ld));
   const ms = Math.ceil(seconds * 1000);
   if (ms > 9223372036854775807) throw err('timeout is out of range');
-  if (ms < 0) throw err('timeout is negative');
+  if (ms < 0) throw TIMEOUT_NEGATIVE;
   return ms > 0 ? c.server.nowMs + ms : 0;
 }
 

@@ -73,6 +73,3 @@ export function stringOf(v: StringValue): string {
   return typeof v === 'string' ? v : v.toString();
 }
 
-export function stringLength(v: StringValue): number {
-  return v.length;
-}

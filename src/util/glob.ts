@@ -10,10 +10,6 @@ export function globMatch(pattern: string, str: string, nocase = false): boolean
   return matchImpl(pattern, 0, str, 0, nocase, state, 0);
 }
 
-/** True when the pattern has no special characters, so it can only match itself. */
-export function isLiteralPattern(pattern: string): boolean {
-  return !/[*?[\\]/.test(pattern);
-}
 
 function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;

@@ -103,9 +103,6 @@ export function parseLongDouble(s: string): LongDouble | null {
   return null;
 }
 
-export function isFiniteLd(v: LongDouble): boolean {
-  return v.kind === 'finite';
-}
 
 /** a + b with one rounding, as the FPU adds two long doubles. */
 export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble {

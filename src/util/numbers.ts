@@ -45,23 +45,8 @@ export function parseInt64(s: string): number | bigint | null {
   return big;
 }
 
-/** Like parseInt64 but always a bigint (for arithmetic that must not lose precision). */
-export function parseInt64Big(s: string): bigint | null {
-  const v = parseInt64(s);
-  return v === null ? null : BigInt(v);
-}
 
-/** A safe-integer parse: null if not an integer or outside ±2^53 (callers bound-check further). */
-export function parseSafeInt(s: string): number | null {
-  const v = parseInt64(s);
-  if (v === null) return null;
-  return typeof v === 'bigint' ? null : v;
-}
 
-/** Canonical decimal form of an int64 value. */
-export function formatInt(v: number | bigint): string {
-  return typeof v === 'bigint' ? v.toString() : String(v);
-}
 
 /**
  * Redis's string2d / getDoubleFromObject: strtod over the whole string, no leading space,
