@@ -16,5 +16,7 @@ import { configCommands } from './config-cmd.js';
 import { commandCommands } from './command-cmd.js';
 import { functionCommands } from './function.js';
 import { multiCommands } from './multi.js';
+import { hashCommands } from './hash.js';
+import { setCommands } from './set.js';
 
-export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, multiCommands];
+export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, multiCommands, hashCommands, setCommands];

@@ -1,0 +1,258 @@
+/** Hash commands (t_hash.c, Redis 7.2 semantics). */
+import type { HandlerTable } from './registry.js';
+import type { Client } from '../network/client.js';
+import { WRONGTYPE, SYNTAX, WRONG_ARITY, OVERFLOW, INCR_NAN_INF, NOT_FLOAT, err } from '../errors.js';
+import { HashValue, type HashLimits } from '../types/hash.js';
+import { afterWrite } from '../keyspace/notify.js';
+import { NOTIFY } from '../config/definitions.js';
+import { int64BigArg } from './args.js';
+import { parseInt64, INT64_MAX, INT64_MIN } from '../util/numbers.js';
+import { parseLongDouble, addLongDouble, formatLongDoubleHuman } from '../util/long-double.js';
+import { parseScanArgs, replyScan } from './scan-args.js';
+
+function limits(c: Client): HashLimits {
+  return { maxEntries: c.server.config.num('hash-max-listpack-entries'), maxValue: c.server.config.num('hash-max-listpack-value') };
+}
+
+function hashForRead(c: Client, key: string): HashValue | null {
+  const v = c.db.lookupRead(key, c.noTouch);
+  if (v === undefined) return null;
+  if (!(v instanceof HashValue)) throw WRONGTYPE;
+  return v;
+}
+
+function hashForWrite(c: Client, key: string): HashValue | null {
+  const v = c.db.lookupWrite(key);
+  if (v === undefined) return null;
+  if (!(v instanceof HashValue)) throw WRONGTYPE;
+  return v;
+}
+
+/** hashTypeLookupWriteOrCreate */
+function hashOrCreate(c: Client, key: string): HashValue {
+  const existing = hashForWrite(c, key);
+  if (existing !== null) return existing;
+  const h = new HashValue();
+  c.db.add(key, h);
+  return h;
+}
+
+function hsetGeneric(c: Client, argv: string[], replyCount: boolean): void {
+  if (argv.length % 2 === 1) throw WRONG_ARITY(replyCount ? 'hset' : 'hmset');
+  const key = argv[1]!;
+  const h = hashOrCreate(c, key);
+  const lim = limits(c);
+  h.beforeInsert(lim, argv.slice(2));
+  let created = 0;
+  for (let i = 2; i < argv.length; i += 2) if (h.set(lim, argv[i]!, argv[i + 1]!)) created++;
+  if (replyCount) c.w.integer(created);
+  else c.w.ok();
+  afterWrite(c, key, NOTIFY.HASH, 'hset', (argv.length - 2) / 2);
+}
+
+function hsetnxCommand(c: Client, argv: string[]): void {
+  const key = argv[1]!;
+  const h = hashOrCreate(c, key);
+  if (h.fields.has(argv[2]!)) {
+    c.w.integer(0);
+    return;
+  }
+  const lim = limits(c);
+  h.beforeInsert(lim, [argv[2]!, argv[3]!]);
+  h.set(lim, argv[2]!, argv[3]!);
+  c.w.integer(1);
+  afterWrite(c, key, NOTIFY.HASH, 'hset');
+}
+
+function hgetCommand(c: Client, argv: string[]): void {
+  const h = hashForRead(c, argv[1]!);
+  const v = h?.fields.get(argv[2]!);
+  if (v === undefined) c.w.nullBulk();
+  else c.w.bulk(v);
+}
+
+function hmgetCommand(c: Client, argv: string[]): void {
+  const h = hashForRead(c, argv[1]!);
+  c.w.arrayHeader(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) {
+    const v = h?.fields.get(argv[i]!);
+    if (v === undefined) c.w.nullBulk();
+    else c.w.bulk(v);
+  }
+}
+
+function hgetallCommand(c: Client, argv: string[]): void {
+  const h = hashForRead(c, argv[1]!);
+  if (h === null) {
+    c.w.mapHeader(0);
+    return;
+  }
+  c.w.mapHeader(h.size);
+  for (const [f, v] of h.fields) {
+    c.w.bulk(f);
+    c.w.bulk(v);
+  }
+}
+
+function hkeysCommand(c: Client, argv: string[]): void {
+  const h = hashForRead(c, argv[1]!);
+  c.w.bulkArray(h === null ? [] : [...h.fields.keys()]);
+}
+
+function hvalsCommand(c: Client, argv: string[]): void {
+  const h = hashForRead(c, argv[1]!);
+  c.w.bulkArray(h === null ? [] : [...h.fields.values()]);
+}
+
+function hlenCommand(c: Client, argv: string[]): void {
+  c.w.integer(hashForRead(c, argv[1]!)?.size ?? 0);
+}
+
+function hstrlenCommand(c: Client, argv: string[]): void {
+  c.w.integer(hashForRead(c, argv[1]!)?.fields.get(argv[2]!)?.length ?? 0);
+}
+
+function hexistsCommand(c: Client, argv: string[]): void {
+  c.w.integer(hashForRead(c, argv[1]!)?.fields.has(argv[2]!) ? 1 : 0);
+}
+
+function hdelCommand(c: Client, argv: string[]): void {
+  const key = argv[1]!;
+  const h = hashForWrite(c, key);
+  if (h === null) {
+    c.w.integer(0);
+    return;
+  }
+  let deleted = 0;
+  let keyRemoved = false;
+  for (let i = 2; i < argv.length; i++) {
+    if (h.fields.delete(argv[i]!)) {
+      deleted++;
+      if (h.size === 0) {
+        c.db.delete(key);
+        keyRemoved = true;
+        break;
+      }
+    }
+  }
+  if (deleted > 0) {
+    afterWrite(c, key, NOTIFY.HASH, 'hdel', deleted);
+    if (keyRemoved) c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
+  }
+  c.w.integer(deleted);
+}
+
+function hincrbyCommand(c: Client, argv: string[]): void {
+  const incr = int64BigArg(argv[3]!);
+  const key = argv[1]!;
+  const h = hashOrCreate(c, key);
+  const current = h.fields.get(argv[2]!);
+  let value = 0n;
+  if (current !== undefined) {
+    const parsed = parseInt64(current);
+    if (parsed === null) throw err('hash value is not an integer');
+    value = BigInt(parsed);
+  }
+  if ((incr < 0n && value < 0n && incr < INT64_MIN - value) || (incr > 0n && value > 0n && incr > INT64_MAX - value)) throw OVERFLOW;
+  const result = value + incr;
+  h.set(limits(c), argv[2]!, result.toString());
+  c.w.integer(result >= BigInt(Number.MIN_SAFE_INTEGER) && result <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(result) : result);
+  afterWrite(c, key, NOTIFY.HASH, 'hincrby');
+}
+
+function hincrbyfloatCommand(c: Client, argv: string[]): void {
+  const incr = parseLongDouble(argv[3]!);
+  if (incr === null) throw NOT_FLOAT;
+  if (incr.kind !== 'finite') throw err('value is NaN or Infinity');
+  const key = argv[1]!;
+  const h = hashOrCreate(c, key);
+  const current = h.fields.get(argv[2]!);
+  const value = current === undefined ? parseLongDouble('0') : parseLongDouble(current);
+  if (value === null) throw err('hash value is not a float');
+  const sum = addLongDouble(value, incr);
+  if (sum.kind !== 'finite') throw INCR_NAN_INF;
+  const text = formatLongDoubleHuman(sum);
+  h.set(limits(c), argv[2]!, text);
+  c.w.bulk(text);
+  afterWrite(c, key, NOTIFY.HASH, 'hincrbyfloat');
+  c.propagateArgv = ['HSET', key, argv[2]!, text];
+}
+
+/** HRANDFIELD key [count [WITHVALUES]] */
+function hrandfieldCommand(c: Client, argv: string[]): void {
+  if (argv.length === 2) {
+    const h = hashForRead(c, argv[1]!);
+    if (h === null) {
+      c.w.nullBulk();
+      return;
+    }
+    const fields = [...h.fields.keys()];
+    c.w.bulk(fields[Math.floor(c.server.random() * fields.length)]!);
+    return;
+  }
+  const parsed = parseInt64(argv[2]!);
+  if (parsed === null) throw err('value is not an integer or out of range');
+  if (parsed === -9223372036854775808n) throw err('value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+  const count = Number(parsed);
+  if (argv.length > 4 || (argv.length === 4 && argv[3]!.toUpperCase() !== 'WITHVALUES')) throw SYNTAX;
+  const withValues = argv.length === 4;
+  if (withValues && (parsed < -4611686018427387903n || parsed > 4611686018427387903n)) throw err('value is out of range');
+  const h = hashForRead(c, argv[1]!);
+  if (h === null || count === 0) {
+    c.w.arrayHeader(0);
+    return;
+  }
+  const entries = [...h.fields];
+  let picked: [string, string][];
+  if (count < 0) {
+    picked = Array.from({ length: -count }, () => entries[Math.floor(c.server.random() * entries.length)]!);
+  } else if (count >= entries.length) {
+    picked = entries;
+  } else {
+    // Partial Fisher-Yates: `count` distinct fields.
+    for (let i = 0; i < count; i++) {
+      const j = i + Math.floor(c.server.random() * (entries.length - i));
+      [entries[i], entries[j]] = [entries[j]!, entries[i]!];
+    }
+    picked = entries.slice(0, count);
+  }
+  const w = c.w;
+  w.arrayHeader(withValues && w.resp === 2 ? picked.length * 2 : picked.length);
+  for (const [f, v] of picked) {
+    if (withValues && w.resp === 3) w.arrayHeader(2);
+    w.bulk(f);
+    if (withValues) w.bulk(v);
+  }
+}
+
+/** HSCAN key cursor [MATCH pattern] [COUNT count]: everything in one step (cursor 0), which SCAN allows. */
+function hscanCommand(c: Client, argv: string[]): void {
+  const opts = parseScanArgs(argv, 3);
+  const h = hashForRead(c, argv[1]!);
+  const out: string[] = [];
+  if (h !== null && opts.cursor === 0) {
+    for (const [f, v] of h.fields) {
+      if (opts.matches(f)) out.push(f, v);
+    }
+  }
+  replyScan(c, out);
+}
+
+export const hashCommands: HandlerTable = {
+  hset: (c, argv) => hsetGeneric(c, argv, true),
+  hmset: (c, argv) => hsetGeneric(c, argv, false),
+  hsetnx: hsetnxCommand,
+  hget: hgetCommand,
+  hmget: hmgetCommand,
+  hgetall: hgetallCommand,
+  hkeys: hkeysCommand,
+  hvals: hvalsCommand,
+  hlen: hlenCommand,
+  hstrlen: hstrlenCommand,
+  hexists: hexistsCommand,
+  hdel: hdelCommand,
+  hincrby: hincrbyCommand,
+  hincrbyfloat: hincrbyfloatCommand,
+  hrandfield: hrandfieldCommand,
+  hscan: hscanCommand,
+};

@@ -1,0 +1,38 @@
+/** The SCAN family's shared arguments for HSCAN/SSCAN/ZSCAN: cursor [MATCH pattern] [COUNT count]. */
+import type { Client } from '../network/client.js';
+import { SYNTAX } from '../errors.js';
+import { intArg } from './args.js';
+import { globMatch } from '../util/glob.js';
+import { parseScanCursor } from './keyspace.js';
+
+export interface ScanOptions {
+  cursor: number;
+  count: number;
+  matches: (s: string) => boolean;
+}
+
+/** scanGenericCommand's parsing: the cursor is argv[2]; options start at `first`. */
+export function parseScanArgs(argv: string[], first: number): ScanOptions {
+  const cursor = parseScanCursor(argv[2]!);
+  let count = 10;
+  let pattern: string | null = null;
+  for (let i = first; i < argv.length; i += 2) {
+    const opt = argv[i]!.toUpperCase();
+    if (i + 1 >= argv.length) throw SYNTAX;
+    if (opt === 'COUNT') {
+      count = intArg(argv[i + 1]!);
+      if (count < 1) throw SYNTAX;
+    } else if (opt === 'MATCH') {
+      pattern = argv[i + 1] === '*' ? null : argv[i + 1]!;
+    } else throw SYNTAX;
+  }
+  const p = pattern;
+  return { cursor, count, matches: p === null ? () => true : (s) => globMatch(p, s) };
+}
+
+/** [cursor, [items]] with the iteration complete (cursor "0"). */
+export function replyScan(c: Client, items: readonly string[]): void {
+  c.w.arrayHeader(2);
+  c.w.bulk('0');
+  c.w.bulkArray(items);
+}

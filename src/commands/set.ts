@@ -1,0 +1,301 @@
+/** Set commands (t_set.c, Redis 7.2 semantics). */
+import type { HandlerTable } from './registry.js';
+import type { Client } from '../network/client.js';
+import { WRONGTYPE, SYNTAX, err } from '../errors.js';
+import { SetValue, type SetLimits } from '../types/set.js';
+import { afterWrite } from '../keyspace/notify.js';
+import { NOTIFY } from '../config/definitions.js';
+import { parseInt64 } from '../util/numbers.js';
+import { parseScanArgs, replyScan } from './scan-args.js';
+
+function limits(c: Client): SetLimits {
+  const cfg = c.server.config;
+  return {
+    maxIntsetEntries: cfg.num('set-max-intset-entries'),
+    maxListpackEntries: cfg.num('set-max-listpack-entries'),
+    maxListpackValue: cfg.num('set-max-listpack-value'),
+  };
+}
+
+function setForRead(c: Client, key: string): SetValue | null {
+  const v = c.db.lookupRead(key, c.noTouch);
+  if (v === undefined) return null;
+  if (!(v instanceof SetValue)) throw WRONGTYPE;
+  return v;
+}
+
+function setForWrite(c: Client, key: string): SetValue | null {
+  const v = c.db.lookupWrite(key);
+  if (v === undefined) return null;
+  if (!(v instanceof SetValue)) throw WRONGTYPE;
+  return v;
+}
+
+/** A set reply: `~n` in RESP3, an array in RESP2. */
+function replySet(c: Client, members: readonly string[]): void {
+  c.w.setHeader(members.length);
+  for (const m of members) c.w.bulk(m);
+}
+
+function saddCommand(c: Client, argv: string[]): void {
+  const key = argv[1]!;
+  const lim = limits(c);
+  let set = setForWrite(c, key);
+  if (set === null) {
+    set = new SetValue(lim, argv[2]!, argv.length - 2);
+    c.db.add(key, set);
+  } else {
+    set.maybeConvert(lim, argv.length - 2);
+  }
+  let added = 0;
+  for (let j = 2; j < argv.length; j++) if (set.add(lim, argv[j]!)) added++;
+  if (added > 0) afterWrite(c, key, NOTIFY.SET, 'sadd', added);
+  c.w.integer(added);
+}
+
+function sremCommand(c: Client, argv: string[]): void {
+  const key = argv[1]!;
+  const set = setForWrite(c, key);
+  if (set === null) {
+    c.w.integer(0);
+    return;
+  }
+  let deleted = 0;
+  let keyRemoved = false;
+  for (let j = 2; j < argv.length; j++) {
+    if (set.members.delete(argv[j]!)) {
+      deleted++;
+      if (set.size === 0) {
+        c.db.delete(key);
+        keyRemoved = true;
+        break;
+      }
+    }
+  }
+  if (deleted > 0) {
+    afterWrite(c, key, NOTIFY.SET, 'srem', deleted);
+    if (keyRemoved) c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
+  }
+  c.w.integer(deleted);
+}
+
+function smembersCommand(c: Client, argv: string[]): void {
+  const set = setForRead(c, argv[1]!);
+  replySet(c, set === null ? [] : set.ordered());
+}
+
+function sismemberCommand(c: Client, argv: string[]): void {
+  c.w.integer(setForRead(c, argv[1]!)?.members.has(argv[2]!) ? 1 : 0);
+}
+
+function smismemberCommand(c: Client, argv: string[]): void {
+  const set = setForRead(c, argv[1]!);
+  c.w.arrayHeader(argv.length - 2);
+  for (let j = 2; j < argv.length; j++) c.w.integer(set?.members.has(argv[j]!) ? 1 : 0);
+}
+
+function scardCommand(c: Client, argv: string[]): void {
+  c.w.integer(setForRead(c, argv[1]!)?.size ?? 0);
+}
+
+function randomPick(c: Client, set: SetValue, count: number, unique: boolean): string[] {
+  const members = set.ordered();
+  if (!unique) return Array.from({ length: count }, () => members[Math.floor(c.server.random() * members.length)]!);
+  if (count >= members.length) return members;
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(c.server.random() * (members.length - i));
+    [members[i], members[j]] = [members[j]!, members[i]!];
+  }
+  return members.slice(0, count);
+}
+
+/** SPOP key [count]: propagated as SREM of the popped members. */
+function spopCommand(c: Client, argv: string[]): void {
+  if (argv.length > 3) throw SYNTAX;
+  const key = argv[1]!;
+  if (argv.length === 3) {
+    const parsed = parseInt64(argv[2]!);
+    if (parsed === null || parsed < 0) throw err('value is out of range, must be positive');
+    const set = setForWrite(c, key);
+    if (set === null || parsed === 0) {
+      replySet(c, []);
+      return;
+    }
+    const popped = randomPick(c, set, Number(parsed), true);
+    for (const m of popped) set.members.delete(m);
+    replySet(c, popped);
+    afterWrite(c, key, NOTIFY.SET, 'spop', popped.length);
+    if (set.size === 0) {
+      c.db.delete(key);
+      c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
+    }
+    c.propagateArgv = ['SREM', key, ...popped];
+    return;
+  }
+  const set = setForWrite(c, key);
+  if (set === null) {
+    c.w.nullBulk();
+    return;
+  }
+  const [member] = randomPick(c, set, 1, true);
+  set.members.delete(member!);
+  c.w.bulk(member!);
+  afterWrite(c, key, NOTIFY.SET, 'spop');
+  if (set.size === 0) {
+    c.db.delete(key);
+    c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
+  }
+  c.propagateArgv = ['SREM', key, member!];
+}
+
+/** SRANDMEMBER key [count]: a negative count allows repeats. */
+function srandmemberCommand(c: Client, argv: string[]): void {
+  if (argv.length > 3) throw SYNTAX;
+  if (argv.length === 3) {
+    const parsed = parseInt64(argv[2]!);
+    if (parsed === null) throw err('value is not an integer or out of range');
+    if (parsed === -9223372036854775808n) throw err('value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+    const count = Number(parsed);
+    const set = setForRead(c, argv[1]!);
+    if (set === null || count === 0) {
+      c.w.arrayHeader(0);
+      return;
+    }
+    c.w.bulkArray(randomPick(c, set, Math.abs(count), count > 0));
+    return;
+  }
+  const set = setForRead(c, argv[1]!);
+  if (set === null) {
+    c.w.nullBulk();
+    return;
+  }
+  c.w.bulk(randomPick(c, set, 1, true)[0]!);
+}
+
+function smoveCommand(c: Client, argv: string[]): void {
+  const [src, dst, member] = [argv[1]!, argv[2]!, argv[3]!];
+  const srcSet = c.db.lookupWrite(src);
+  const dstSet = c.db.lookupWrite(dst);
+  if (srcSet === undefined) {
+    c.w.integer(0);
+    return;
+  }
+  if (!(srcSet instanceof SetValue) || (dstSet !== undefined && !(dstSet instanceof SetValue))) throw WRONGTYPE;
+  if (srcSet === dstSet) {
+    c.w.integer(srcSet.members.has(member) ? 1 : 0);
+    return;
+  }
+  if (!srcSet.members.delete(member)) {
+    c.w.integer(0);
+    return;
+  }
+  c.server.notifyKeyspaceEvent(NOTIFY.SET, 'srem', src, c.db.id);
+  if (srcSet.size === 0) {
+    c.db.delete(src);
+    c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', src, c.db.id);
+  }
+  const lim = limits(c);
+  let target = dstSet;
+  if (target === undefined) {
+    target = new SetValue(lim, member, 1);
+    c.db.add(dst, target);
+  }
+  c.server.signalModifiedKey(c.db, src);
+  c.server.dirty++;
+  if (target.add(lim, member)) afterWrite(c, dst, NOTIFY.SET, 'sadd');
+  c.w.integer(1);
+}
+
+/** The sets named by `keys` (null for missing keys); WRONGTYPE for other types. */
+function lookupSets(c: Client, keys: readonly string[], write: boolean): (SetValue | null)[] {
+  return keys.map((k) => {
+    const v = write ? c.db.lookupWrite(k) : c.db.lookupRead(k, c.noTouch);
+    if (v === undefined) return null;
+    if (!(v instanceof SetValue)) throw WRONGTYPE;
+    return v;
+  });
+}
+
+function intersect(sets: (SetValue | null)[], limit = 0): string[] {
+  if (sets.some((s) => s === null)) return [];
+  const sorted = (sets as SetValue[]).slice().sort((a, b) => a.size - b.size);
+  const out: string[] = [];
+  for (const m of sorted[0]!.ordered()) {
+    if (sorted.every((s) => s.members.has(m))) {
+      out.push(m);
+      if (limit > 0 && out.length >= limit) break;
+    }
+  }
+  return out;
+}
+
+function union(sets: (SetValue | null)[]): string[] {
+  const all = new Set<string>();
+  for (const s of sets) if (s !== null) for (const m of s.ordered()) all.add(m);
+  return [...all];
+}
+
+function difference(sets: (SetValue | null)[]): string[] {
+  const first = sets[0];
+  if (first === null || first === undefined) return [];
+  return first.ordered().filter((m) => !sets.slice(1).some((s) => s !== null && s.members.has(m)));
+}
+
+/** The *STORE variants: an empty result deletes the destination. */
+function storeResult(c: Client, dst: string, members: string[], event: string): void {
+  if (members.length === 0) {
+    if (c.db.delete(dst)) afterWrite(c, dst, NOTIFY.GENERIC, 'del');
+    c.w.integer(0);
+    return;
+  }
+  const lim = limits(c);
+  const set = new SetValue(lim, members[0]!, members.length);
+  for (const m of members) set.add(lim, m);
+  c.db.set(dst, set);
+  afterWrite(c, dst, NOTIFY.SET, event);
+  c.w.integer(members.length);
+}
+
+function sintercardCommand(c: Client, argv: string[]): void {
+  const numkeys = parseInt64(argv[1]!);
+  if (numkeys === null || numkeys < 1) throw err('numkeys should be greater than 0');
+  if (numkeys > argv.length - 2) throw err("Number of keys can't be greater than number of args");
+  let limit = 0;
+  for (let j = 2 + Number(numkeys); j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    if (argv[j]!.toUpperCase() === 'LIMIT' && more > 0) {
+      const v = parseInt64(argv[++j]!);
+      if (v === null || v < 0) throw err("LIMIT can't be negative");
+      limit = Number(v);
+    } else throw SYNTAX;
+  }
+  const sets = lookupSets(c, argv.slice(2, 2 + Number(numkeys)), false);
+  c.w.integer(intersect(sets, limit).length);
+}
+
+/** SSCAN key cursor [MATCH pattern] [COUNT count]: everything in one step (cursor 0). */
+function sscanCommand(c: Client, argv: string[]): void {
+  const opts = parseScanArgs(argv, 3);
+  const set = setForRead(c, argv[1]!);
+  replyScan(c, set === null || opts.cursor !== 0 ? [] : set.ordered().filter(opts.matches));
+}
+
+export const setCommands: HandlerTable = {
+  sadd: saddCommand,
+  srem: sremCommand,
+  smembers: smembersCommand,
+  sismember: sismemberCommand,
+  smismember: smismemberCommand,
+  scard: scardCommand,
+  spop: spopCommand,
+  srandmember: srandmemberCommand,
+  smove: smoveCommand,
+  sinter: (c, argv) => replySet(c, intersect(lookupSets(c, argv.slice(1), false))),
+  sunion: (c, argv) => replySet(c, union(lookupSets(c, argv.slice(1), false))),
+  sdiff: (c, argv) => replySet(c, difference(lookupSets(c, argv.slice(1), false))),
+  sinterstore: (c, argv) => storeResult(c, argv[1]!, intersect(lookupSets(c, argv.slice(2), true)), 'sinterstore'),
+  sunionstore: (c, argv) => storeResult(c, argv[1]!, union(lookupSets(c, argv.slice(2), true)), 'sunionstore'),
+  sdiffstore: (c, argv) => storeResult(c, argv[1]!, difference(lookupSets(c, argv.slice(2), true)), 'sdiffstore'),
+  sintercard: sintercardCommand,
+  sscan: sscanCommand,
+};
