@@ -16,6 +16,7 @@ import { processCommand, call } from './commands/dispatch.js';
 import { BlockingManager } from './blocking/blocking.js';
 import { debugGate } from './commands/server-cmd.js';
 import { Transactions } from './transactions/multi.js';
+import { PubSub } from './pubsub/pubsub.js';
 import { ServerStats } from './info/stats.js';
 import { Logger, type LogLevel } from './logger.js';
 import { MAX_CLIENTS, type ReplyError } from './errors.js';
@@ -89,6 +90,8 @@ export class Server implements KeyspaceHost {
   execDepth = 0;
   /** MULTI/EXEC and WATCH state (installs the dispatcher's queueing interceptor). */
   readonly transactions: Transactions;
+  /** Pub/Sub subscriptions, delivery and keyspace notifications (counters read by INFO). */
+  readonly pubsub: PubSub;
 
   /** dbAdd's signalKeyAsReady: a new list/zset key may serve clients blocked on it. */
   keyAdded(db: Database, key: string): void {
@@ -131,6 +134,7 @@ export class Server implements KeyspaceHost {
     config.onChange('hz', () => this.scheduleCron());
     config.onChange('proto-max-bulk-len', () => this.forEachClient((c) => c.refreshParserLimits()));
     this.transactions = new Transactions(this);
+    this.pubsub = new PubSub(this);
     const debugAllowed = debugGate(this);
     this.gates.push((c, cmd) => debugAllowed(c, cmd.fullName));
     this.updateLfu();

@@ -1,0 +1,185 @@
+/**
+ * Pub/Sub state and delivery (Redis's pubsub.c): channel, pattern and shard-channel
+ * subscriptions, PUBLISH fan-out, and the keyspace-notification publisher (notify.c).
+ */
+import type { Client } from '../network/client.js';
+import type { Server } from '../server.js';
+import { globMatch } from '../util/glob.js';
+import { NOTIFY, parseNotifyFlags } from '../config/definitions.js';
+import { ReplyError } from '../errors.js';
+
+/** One client's subscriptions (c->pubsub_channels, pubsub_patterns, pubsubshard_channels). */
+interface ClientSubs {
+  channels: Set<string>;
+  patterns: Set<string>;
+  shard: Set<string>;
+}
+
+export class PubSub {
+  readonly channels = new Map<string, Set<Client>>();
+  readonly patterns = new Map<string, Set<Client>>();
+  readonly shardChannels = new Map<string, Set<Client>>();
+  private readonly subs = new WeakMap<Client, ClientSubs>();
+  /** Keyspace notifications published (counted for INFO). */
+  keyspaceNotifications = 0;
+  private notifyFlags = 0;
+
+  constructor(private readonly server: Server) {
+    const cfg = server.config;
+    this.notifyFlags = parseNotifyFlags(cfg.get('notify-keyspace-events')) ?? 0;
+    cfg.onChange('notify-keyspace-events', (v) => (this.notifyFlags = parseNotifyFlags(v) ?? 0));
+    server.keyspaceEventListeners.push((type, event, key, db) => this.notifyKeyspaceEvent(type, event, key, db));
+    server.clientClosedListeners.push((c) => this.dropClient(c, false));
+    server.resetListeners.push((c) => this.dropClient(c, false));
+    server.idleTimeoutExemptions.push((c) => c.subscriptionCount > 0);
+    // processCommand: a RESP2 subscriber may only (un)subscribe, PING, QUIT or RESET.
+    server.gates.push((c, cmd) =>
+      c.subscriptionCount > 0 && c.w.resp === 2 && !ALLOWED_WHILE_SUBSCRIBED.has(cmd.fullName)
+        ? new ReplyError(`ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`)
+        : null,
+    );
+  }
+
+  get numChannels(): number {
+    return this.channels.size;
+  }
+  get numPatterns(): number {
+    return this.patterns.size;
+  }
+  get numShardChannels(): number {
+    return this.shardChannels.size;
+  }
+
+  private of(c: Client): ClientSubs {
+    let s = this.subs.get(c);
+    if (s === undefined) {
+      s = { channels: new Set(), patterns: new Set(), shard: new Set() };
+      this.subs.set(c, s);
+    }
+    return s;
+  }
+
+  private recount(c: Client, s: ClientSubs): void {
+    c.subscriptionCount = s.channels.size + s.patterns.size + s.shard.size;
+  }
+
+  /** SUBSCRIBE / PSUBSCRIBE / SSUBSCRIBE (pubsubSubscribeChannel, pubsubSubscribePattern). */
+  subscribe(c: Client, kind: 'channel' | 'pattern' | 'shard', names: readonly string[]): void {
+    const s = this.of(c);
+    const [mine, global, word] = this.pick(s, kind, 'subscribe');
+    for (const name of names) {
+      if (!mine.has(name)) {
+        mine.add(name);
+        let set = global.get(name);
+        if (set === undefined) global.set(name, (set = new Set()));
+        set.add(c);
+      }
+      this.recount(c, s);
+      c.w.pushHeader(3);
+      c.w.bulk(word);
+      c.w.bulk(name);
+      c.w.integer(kind === 'shard' ? s.shard.size : s.channels.size + s.patterns.size);
+    }
+  }
+
+  /** UNSUBSCRIBE / PUNSUBSCRIBE / SUNSUBSCRIBE; no names means all of that kind. */
+  unsubscribe(c: Client, kind: 'channel' | 'pattern' | 'shard', names: readonly string[] | null, notify = true): void {
+    const s = this.of(c);
+    const [mine, global, word] = this.pick(s, kind, 'unsubscribe');
+    const list = names ?? [...mine];
+    if (list.length === 0 && notify) {
+      c.w.pushHeader(3);
+      c.w.bulk(word);
+      c.w.nullBulk();
+      c.w.integer(kind === 'shard' ? s.shard.size : s.channels.size + s.patterns.size);
+      return;
+    }
+    for (const name of list) {
+      if (mine.delete(name)) {
+        const set = global.get(name);
+        if (set !== undefined) {
+          set.delete(c);
+          if (set.size === 0) global.delete(name);
+        }
+      }
+      this.recount(c, s);
+      if (!notify) continue;
+      c.w.pushHeader(3);
+      c.w.bulk(word);
+      c.w.bulk(name);
+      c.w.integer(kind === 'shard' ? s.shard.size : s.channels.size + s.patterns.size);
+    }
+  }
+
+  private pick(s: ClientSubs, kind: 'channel' | 'pattern' | 'shard', verb: string): [Set<string>, Map<string, Set<Client>>, string] {
+    if (kind === 'channel') return [s.channels, this.channels, verb];
+    if (kind === 'pattern') return [s.patterns, this.patterns, 'p' + verb];
+    return [s.shard, this.shardChannels, 's' + verb];
+  }
+
+  /** RESET and disconnect drop every subscription silently (pubsubUnsubscribeAll*(c, 0)). */
+  dropClient(c: Client, _notify: boolean): void {
+    const s = this.subs.get(c);
+    if (s === undefined) return;
+    this.unsubscribe(c, 'channel', null, false);
+    this.unsubscribe(c, 'pattern', null, false);
+    this.unsubscribe(c, 'shard', null, false);
+    this.subs.delete(c);
+    c.subscriptionCount = 0;
+  }
+
+  subscriptionsOf(c: Client): { channels: number; patterns: number; shard: number } {
+    const s = this.subs.get(c);
+    return s === undefined ? { channels: 0, patterns: 0, shard: 0 } : { channels: s.channels.size, patterns: s.patterns.size, shard: s.shard.size };
+  }
+
+  /** pubsubPublishMessage: channel subscribers, then every matching pattern. Returns receivers. */
+  publish(channel: string, message: string, shard = false): number {
+    let receivers = 0;
+    const direct = (shard ? this.shardChannels : this.channels).get(channel);
+    if (direct !== undefined) {
+      for (const t of direct) {
+        t.w.pushHeader(3);
+        t.w.bulk(shard ? 'smessage' : 'message');
+        t.w.bulk(channel);
+        t.w.bulk(message);
+        this.delivered(t);
+        receivers++;
+      }
+    }
+    if (shard) return receivers;
+    for (const [pattern, clients] of this.patterns) {
+      if (!globMatch(pattern, channel)) continue;
+      for (const t of clients) {
+        t.w.pushHeader(4);
+        t.w.bulk('pmessage');
+        t.w.bulk(pattern);
+        t.w.bulk(channel);
+        t.w.bulk(message);
+        this.delivered(t);
+        receivers++;
+      }
+    }
+    return receivers;
+  }
+
+  private delivered(t: Client): void {
+    this.server.addPendingWrite(t);
+  }
+
+  /** notifyKeyspaceEvent (notify.c). */
+  notifyKeyspaceEvent(type: number, event: string, key: string, db: number): void {
+    const flags = this.notifyFlags;
+    if ((flags & type) === 0) return;
+    this.keyspaceNotifications++;
+    if (flags & NOTIFY.KEYSPACE) this.publish(`__keyspace@${db}__:${key}`, event);
+    if (flags & NOTIFY.KEYEVENT) this.publish(`__keyevent@${db}__:${event}`, key);
+  }
+}
+
+/** The commands a RESP2 subscriber may send (processCommand's pubsub-context check). */
+const ALLOWED_WHILE_SUBSCRIBED = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
+export function subscribedContextAllows(name: string): boolean {
+  return ALLOWED_WHILE_SUBSCRIBED.has(name);
+}
