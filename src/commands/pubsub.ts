@@ -18,7 +18,7 @@ const HELP = [
   'SHARDNUMSUB [<shardchannel> ...]',
   '    Return the number of subscribers for the specified shard level channel(s)',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ];
 
 function channelsReply(c: Client, names: Iterable<string>, pattern: string | undefined): void {
