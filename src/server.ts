@@ -97,6 +97,10 @@ export class Server implements KeyspaceHost {
   keyAdded(db: Database, key: string): void {
     if (this.blocking.count !== 0) this.blocking.signalReady(db, key);
   }
+  /** dbAdd: notifyKeyspaceEvent(NOTIFY_NEW, "new") for every key created. */
+  keyCreated(db: Database, key: string): void {
+    if (this.keyspaceEventListeners.length !== 0) this.notifyKeyspaceEvent(NOTIFY.NEW, 'new', key, db.id);
+  }
   interceptCommand: CommandInterceptor | null = null;
   readonly propagationSinks: PropagationSink[] = [];
   readonly keyModifiedListeners: KeyModifiedListener[] = [];

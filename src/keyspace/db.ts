@@ -28,6 +28,8 @@ export interface KeyspaceHost {
   readonly expiryPaused: boolean;
   /** A key was created holding `value` (lists and sorted sets may wake blocked clients). */
   keyAdded(db: Database, key: string): void;
+  /** dbAdd's `new` keyspace event, for every key created. */
+  keyCreated(db: Database, key: string): void;
   /** Under an LFU maxmemory-policy the access field holds LFU data instead of an access time. */
   readonly lfu: LfuSettings | null;
 }
@@ -200,6 +202,7 @@ export class Database {
     }
     this.lru[slot] = this.host.lfu === null ? this.host.lruClock : (lfuMinutes(this.host.nowMs) << 8) | LFU_INIT_VAL;
     this.index.set(key, slot);
+    this.host.keyCreated(this, key);
     if (typeof value !== 'string' && (value.kind === 'list' || value.kind === 'zset')) this.host.keyAdded(this, key);
   }
 
