@@ -18,6 +18,7 @@ import { functionCommands } from './function.js';
 import { multiCommands } from './multi.js';
 import { hashCommands } from './hash.js';
 import { setCommands } from './set.js';
+import { pubsubCommands } from './pubsub.js';
 import { zsetCommands } from './zset.js';
 
-export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, multiCommands, hashCommands, setCommands, zsetCommands];
+export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, multiCommands, hashCommands, setCommands, zsetCommands, pubsubCommands];
