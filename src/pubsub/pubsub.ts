@@ -28,6 +28,8 @@ export class PubSub {
     const cfg = server.config;
     this.notifyFlags = parseNotifyFlags(cfg.get('notify-keyspace-events')) ?? 0;
     cfg.onChange('notify-keyspace-events', (v) => (this.notifyFlags = parseNotifyFlags(v) ?? 0));
+    this.readLimits(cfg.get('client-output-buffer-limit'));
+    cfg.onChange('client-output-buffer-limit', (v) => this.readLimits(v));
     server.keyspaceEventListeners.push((type, event, key, db) => this.notifyKeyspaceEvent(type, event, key, db));
     server.clientClosedListeners.push((c) => this.dropClient(c, false));
     server.resetListeners.push((c) => this.dropClient(c, false));
@@ -165,6 +167,49 @@ export class PubSub {
 
   private delivered(t: Client): void {
     this.server.addPendingWrite(t);
+    if (this.hardLimit !== 0 || this.softLimit !== 0) this.checkOutputLimit(t);
+  }
+
+  /**
+   * checkClientOutputBufferLimits for the pubsub class: a subscriber over the hard limit, or over
+   * the soft limit for longer than soft-seconds, is closed (asynchronously, as freeClientAsync),
+   * so one reader that stopped reading cannot grow the server's memory without bound.
+   */
+  private checkOutputLimit(t: Client): void {
+    const used = t.outputBytes;
+    const now = this.server.nowMs;
+    const hard = this.hardLimit !== 0 && used >= this.hardLimit;
+    let soft = false;
+    if (this.softLimit !== 0 && used >= this.softLimit) {
+      const since = this.softSince.get(t);
+      if (since === undefined) this.softSince.set(t, now);
+      else if (now - since >= this.softSeconds * 1000) soft = true;
+    } else {
+      this.softSince.delete(t);
+    }
+    if (!hard && !soft) return;
+    this.softSince.delete(t);
+    if (this.closing.has(t)) return;
+    this.closing.add(t);
+    this.server.log.warning(`Client id=${t.id} closed for overcoming of output buffer limits.`);
+    setImmediate(() => t.close());
+    // Stop queueing more for it right away.
+    t.w.discard();
+  }
+
+  private hardLimit = 0;
+  private softLimit = 0;
+  private softSeconds = 0;
+  private readonly softSince = new WeakMap<Client, number>();
+  private readonly closing = new WeakSet<Client>();
+
+  private readLimits(value: string): void {
+    const words = value.split(' ');
+    const i = words.indexOf('pubsub');
+    if (i === -1) return;
+    this.hardLimit = Number(words[i + 1]);
+    this.softLimit = Number(words[i + 2]);
+    this.softSeconds = Number(words[i + 3]);
   }
 
   /** notifyKeyspaceEvent (notify.c). */
