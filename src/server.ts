@@ -231,7 +231,10 @@ export class Server implements KeyspaceHost {
   }
 
   /** After every executed command: slow log, latency monitor, propagation, blocked clients. */
+  /** Observers of every executed command (MONITOR). */
+  readonly commandListeners: ((c: Client, cmd: Command, argv: string[]) => void)[] = [];
   afterCommand(c: Client, cmd: Command, argv: string[], usec: number, dirtied: boolean): void {
+    if (this.commandListeners.length !== 0) for (const l of this.commandListeners) l(c, cmd, argv);
     if (this.blocking.count !== 0 && !this.servingBlocked && this.execDepth === 0) {
       this.servingBlocked = true;
       try {

@@ -19,6 +19,7 @@ import { multiCommands } from './multi.js';
 import { hashCommands } from './hash.js';
 import { setCommands } from './set.js';
 import { pubsubCommands } from './pubsub.js';
+import { monitorCommands } from './monitor.js';
 import { zsetCommands } from './zset.js';
 
-export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, multiCommands, hashCommands, setCommands, zsetCommands, pubsubCommands];
+export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, multiCommands, hashCommands, setCommands, zsetCommands, pubsubCommands, monitorCommands];
