@@ -25,11 +25,12 @@ function clientFlags(c: Client): string {
 /** catClientInfoString (Redis 7.2 fields). */
 export function clientInfoLine(c: Client, now: number): string {
   const qbuf = c.parser.pendingBytes;
+  const subs = c.server.pubsub.subscriptionsOf(c);
   const omem = c.outputBytes;
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.id + 7} name=${c.name} ` +
     `age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} ` +
-    `flags=${clientFlags(c)} db=${c.db.id} sub=${c.subscriptionCount} psub=0 ssub=0 multi=${c.inMulti ? c.multiCount : -1} ` +
+    `flags=${clientFlags(c)} db=${c.db.id} sub=${subs.channels} psub=${subs.patterns} ssub=${subs.shard} multi=${c.inMulti ? c.multiCount : -1} ` +
     `qbuf=${qbuf} qbuf-free=${Math.max(0, 20474 - qbuf)} argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 ` +
     `omem=${omem} tot-mem=${22000 + qbuf + omem} events=r${omem > 0 ? 'w' : ''} cmd=${c.lastCommand} user=${c.user} ` +
     `redir=-1 resp=${c.w.resp} lib-name=${c.libName} lib-ver=${c.libVer}`

@@ -128,3 +128,23 @@ diffSuite('FUNCTION FLUSH (no libraries can be loaded yet)', (env) => {
     await b.do('FUNCTION', 'FLUSH', 'SYNC', 'ASYNC');
   });
 });
+
+diffSuite('CLIENT LIST and INFO count subscriptions by kind', (env) => {
+  test('sub/psub fields and pubsub_channels/pubsub_patterns match Redis', async () => {
+    const subscriber = await env.both(2);
+    const observer = await env.both(2, false);
+    for (const client of [subscriber.nodis, subscriber.redis]) {
+      client.send('SUBSCRIBE', 'x', 'y');
+      await client.read();
+      await client.read();
+      await client.call('PSUBSCRIBE', 'p*');
+    }
+    const fields = (text: string): string => /sub=\d+ psub=\d+ ssub=\d+/.exec(text.split('\n').find((l) => l.includes('cmd=psubscribe'))!)![0];
+    const [ours, theirs] = [await observer.nodis.call('CLIENT', 'LIST'), await observer.redis.call('CLIENT', 'LIST')];
+    assert.equal(fields(ours), fields(theirs));
+    const counts = (text: string): string => /pubsub_channels:\d+\r\npubsub_patterns:\d+/.exec(text)![0];
+    assert.equal(counts(await observer.nodis.call('INFO', 'stats')), counts(await observer.redis.call('INFO', 'stats')));
+    subscriber.close();
+    observer.close();
+  });
+});
