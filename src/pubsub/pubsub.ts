@@ -77,10 +77,12 @@ export class PubSub {
         set.add(c);
       }
       this.recount(c, s);
-      c.w.pushHeader(3);
-      c.w.bulk(word);
-      c.w.bulk(name);
-      c.w.integer(kind === 'shard' ? s.shard.size : s.channels.size + s.patterns.size);
+      asPush(c, () => {
+        c.w.pushHeader(3);
+        c.w.bulk(word);
+        c.w.bulk(name);
+        c.w.integer(kind === 'shard' ? s.shard.size : s.channels.size + s.patterns.size);
+      });
     }
   }
 
@@ -90,10 +92,12 @@ export class PubSub {
     const [mine, global, word] = this.pick(s, kind, 'unsubscribe');
     const list = names ?? [...mine];
     if (list.length === 0 && notify) {
-      c.w.pushHeader(3);
-      c.w.bulk(word);
-      c.w.nullBulk();
-      c.w.integer(kind === 'shard' ? s.shard.size : s.channels.size + s.patterns.size);
+      asPush(c, () => {
+        c.w.pushHeader(3);
+        c.w.bulk(word);
+        c.w.nullBulk();
+        c.w.integer(kind === 'shard' ? s.shard.size : s.channels.size + s.patterns.size);
+      });
       return;
     }
     for (const name of list) {
@@ -106,10 +110,12 @@ export class PubSub {
       }
       this.recount(c, s);
       if (!notify) continue;
-      c.w.pushHeader(3);
-      c.w.bulk(word);
-      c.w.bulk(name);
-      c.w.integer(kind === 'shard' ? s.shard.size : s.channels.size + s.patterns.size);
+      asPush(c, () => {
+        c.w.pushHeader(3);
+        c.w.bulk(word);
+        c.w.bulk(name);
+        c.w.integer(kind === 'shard' ? s.shard.size : s.channels.size + s.patterns.size);
+      });
     }
   }
 
@@ -141,10 +147,12 @@ export class PubSub {
     const direct = (shard ? this.shardChannels : this.channels).get(channel);
     if (direct !== undefined) {
       for (const t of direct) {
-        t.w.pushHeader(3);
-        t.w.bulk(shard ? 'smessage' : 'message');
-        t.w.bulk(channel);
-        t.w.bulk(message);
+        asPush(t, () => {
+          t.w.pushHeader(3);
+          t.w.bulk(shard ? 'smessage' : 'message');
+          t.w.bulk(channel);
+          t.w.bulk(message);
+        });
         this.delivered(t);
         receivers++;
       }
@@ -153,11 +161,13 @@ export class PubSub {
     for (const [pattern, clients] of this.patterns) {
       if (!globMatch(pattern, channel)) continue;
       for (const t of clients) {
-        t.w.pushHeader(4);
-        t.w.bulk('pmessage');
-        t.w.bulk(pattern);
-        t.w.bulk(channel);
-        t.w.bulk(message);
+        asPush(t, () => {
+          t.w.pushHeader(4);
+          t.w.bulk('pmessage');
+          t.w.bulk(pattern);
+          t.w.bulk(channel);
+          t.w.bulk(message);
+        });
         this.delivered(t);
         receivers++;
       }
@@ -227,4 +237,18 @@ const ALLOWED_WHILE_SUBSCRIBED = new Set(['ping', 'subscribe', 'ssubscribe', 'un
 
 export function subscribedContextAllows(name: string): boolean {
   return ALLOWED_WHILE_SUBSCRIBED.has(name);
+}
+
+/**
+ * Pub/sub messages and subscription confirmations are pushes: like Redis's CLIENT_PUSHING
+ * they are written even while CLIENT REPLY is OFF or SKIP.
+ */
+function asPush(c: Client, write: () => void): void {
+  const muted = c.w.muted;
+  c.w.muted = false;
+  try {
+    write();
+  } finally {
+    c.w.muted = muted;
+  }
 }
