@@ -208,8 +208,8 @@ function zlexcountCommand(c: Client, argv: string[]): void {
 
 // ---- Ranges -------------------------------------------------------------------------
 
-type RangeType = 'auto' | 'rank' | 'score' | 'lex';
-type Direction = 'auto' | 'forward' | 'reverse';
+export type RangeType = 'auto' | 'rank' | 'score' | 'lex';
+export type Direction = 'auto' | 'forward' | 'reverse';
 
 /** Writes members (with scores when asked): RESP2 flat, RESP3 [member, score] pairs. */
 function replyMembers(c: Client, z: ZsetValue, members: readonly string[], withScores: boolean): void {
@@ -237,6 +237,22 @@ function sliceRanks(z: ZsetValue, first: number, last: number, reverse: boolean,
 
 /** zrangeGenericCommand: argv[1] key, argv[2..3] range, options after. */
 function zrangeGeneric(c: Client, argv: string[], type: RangeType, direction: Direction): void {
+  const selection = zrangeSelect(c, argv, type, direction, false);
+  if (selection === null) c.w.arrayHeader(0);
+  else replyMembers(c, selection.z, selection.members, selection.withScores);
+}
+
+export interface RangeSelection {
+  z: ZsetValue;
+  members: string[];
+  withScores: boolean;
+}
+
+/**
+ * The parsing and selection half of zrangeGenericCommand (argv[1] is the source key), shared
+ * with ZRANGESTORE (`store`: WITHSCORES is then a syntax error). Null for a missing key.
+ */
+export function zrangeSelect(c: Client, argv: string[], type: RangeType, direction: Direction, store: boolean): RangeSelection | null {
   let withScores = false;
   let offset = 0;
   let limit = -1;
@@ -244,7 +260,7 @@ function zrangeGeneric(c: Client, argv: string[], type: RangeType, direction: Di
   for (let j = 4; j < argv.length; j++) {
     const opt = argv[j]!.toUpperCase();
     const left = argv.length - j - 1;
-    if (opt === 'WITHSCORES') withScores = true;
+    if (!store && opt === 'WITHSCORES') withScores = true;
     else if (opt === 'LIMIT' && left >= 2) {
       offset = intArg(argv[j + 1]!);
       limit = intArg(argv[j + 2]!);
@@ -288,10 +304,7 @@ function zrangeGeneric(c: Client, argv: string[], type: RangeType, direction: Di
     }
   }
   const z = zsetFor(c, argv[1]!, false);
-  if (z === null) {
-    c.w.arrayHeader(0);
-    return;
-  }
+  if (z === null) return null;
   let members: string[];
   if (type === 'rank') {
     const len = z.size;
@@ -309,7 +322,7 @@ function zrangeGeneric(c: Client, argv: string[], type: RangeType, direction: Di
   } else {
     members = sliceRanks(z, z.firstInLex(lexMin!), z.lastInLex(lexMax!), reverse, offset, limit);
   }
-  replyMembers(c, z, members, withScores);
+  return { z, members, withScores };
 }
 
 // ---- Removal ------------------------------------------------------------------------
