@@ -22,5 +22,6 @@ import { pubsubCommands } from './pubsub.js';
 import { monitorCommands } from './monitor.js';
 import { zsetCommands } from './zset.js';
 import { zsetMoreCommands } from './zset-more.js';
+import { sortCommands } from './sort.js';
 
-export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, multiCommands, hashCommands, setCommands, zsetCommands, zsetMoreCommands, pubsubCommands, monitorCommands];
+export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, multiCommands, hashCommands, setCommands, zsetCommands, zsetMoreCommands, sortCommands, pubsubCommands, monitorCommands];
