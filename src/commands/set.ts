@@ -63,7 +63,7 @@ function sremCommand(c: Client, argv: string[]): void {
   let deleted = 0;
   let keyRemoved = false;
   for (let j = 2; j < argv.length; j++) {
-    if (set.members.delete(argv[j]!)) {
+    if (set.remove(argv[j]!)) {
       deleted++;
       if (set.size === 0) {
         c.db.delete(key);
@@ -98,12 +98,22 @@ function scardCommand(c: Client, argv: string[]): void {
   c.w.integer(setForRead(c, argv[1]!)?.size ?? 0);
 }
 
+/**
+ * `count` random members: with repeats (negative counts) or distinct. Small requests sample
+ * in O(count) expected time (Redis's "case 3"); large ones shuffle a copy.
+ */
 function randomPick(c: Client, set: SetValue, count: number, unique: boolean): string[] {
+  const random = c.server.random;
+  if (!unique) return Array.from({ length: count }, () => set.random(random));
+  if (count >= set.size) return set.ordered();
+  if (count * 3 < set.size) {
+    const picked = new Set<string>();
+    while (picked.size < count) picked.add(set.random(random));
+    return [...picked];
+  }
   const members = set.ordered();
-  if (!unique) return Array.from({ length: count }, () => members[Math.floor(c.server.random() * members.length)]!);
-  if (count >= members.length) return members;
   for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(c.server.random() * (members.length - i));
+    const j = i + Math.floor(random() * (members.length - i));
     [members[i], members[j]] = [members[j]!, members[i]!];
   }
   return members.slice(0, count);
@@ -122,7 +132,7 @@ function spopCommand(c: Client, argv: string[]): void {
       return;
     }
     const popped = randomPick(c, set, Number(parsed), true);
-    for (const m of popped) set.members.delete(m);
+    for (const m of popped) set.remove(m);
     replySet(c, popped);
     afterWrite(c, key, NOTIFY.SET, 'spop', popped.length);
     if (set.size === 0) {
@@ -138,7 +148,7 @@ function spopCommand(c: Client, argv: string[]): void {
     return;
   }
   const [member] = randomPick(c, set, 1, true);
-  set.members.delete(member!);
+  set.remove(member!);
   c.w.bulk(member!);
   afterWrite(c, key, NOTIFY.SET, 'spop');
   if (set.size === 0) {
@@ -185,7 +195,7 @@ function smoveCommand(c: Client, argv: string[]): void {
     c.w.integer(srcSet.members.has(member) ? 1 : 0);
     return;
   }
-  if (!srcSet.members.delete(member)) {
+  if (!srcSet.remove(member)) {
     c.w.integer(0);
     return;
   }

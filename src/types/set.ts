@@ -20,6 +20,13 @@ export class SetValue implements AggregateValue {
   readonly kind = 'set' as const;
   readonly members = new Set<string>();
   private enc: SetEncoding = 'intset';
+  /**
+   * Members by slot, for O(1) random picks (SPOP, SRANDMEMBER): a removal leaves a hole,
+   * and holes are compacted away once they are half the slots, so a pick needs ~2 tries.
+   */
+  private slots: (string | null)[] = [];
+  private readonly slotOf = new Map<string, number>();
+  private holes = 0;
 
   /** setTypeCreate: the encoding a new set starts with, given its first member and expected size. */
   constructor(limits?: SetLimits, first?: string, sizeHint = 1) {
@@ -60,7 +67,32 @@ export class SetValue implements AggregateValue {
       if (!(before < limits.maxListpackEntries && member.length <= limits.maxListpackValue)) this.enc = 'hashtable';
     }
     this.members.add(member);
+    this.slotOf.set(member, this.slots.length);
+    this.slots.push(member);
     return true;
+  }
+
+  /** Removes a member; returns false when it wasn't there. */
+  remove(member: string): boolean {
+    if (!this.members.delete(member)) return false;
+    const slot = this.slotOf.get(member)!;
+    this.slotOf.delete(member);
+    this.slots[slot] = null;
+    this.holes++;
+    if (this.holes > 32 && this.holes * 2 > this.slots.length) {
+      this.slots = this.slots.filter((m) => m !== null);
+      this.slots.forEach((m, i) => this.slotOf.set(m!, i));
+      this.holes = 0;
+    }
+    return true;
+  }
+
+  /** A uniformly random member in O(1) expected time; the set must not be empty. */
+  random(random: () => number): string {
+    for (;;) {
+      const m = this.slots[Math.floor(random() * this.slots.length)];
+      if (m !== null && m !== undefined) return m;
+    }
   }
 
   private maxMemberLength(): number {
@@ -78,7 +110,11 @@ export class SetValue implements AggregateValue {
 
   clone(): SetValue {
     const copy = new SetValue();
-    for (const m of this.members) copy.members.add(m);
+    for (const m of this.members) {
+      copy.members.add(m);
+      copy.slotOf.set(m, copy.slots.length);
+      copy.slots.push(m);
+    }
     copy.enc = this.enc;
     return copy;
   }
