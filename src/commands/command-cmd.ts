@@ -192,11 +192,32 @@ function replyStatusSet(w: ReplyWriter, items: readonly string[]): void {
   for (const s of items) w.simple(s);
 }
 
-function replyKeySpec(w: ReplyWriter, ks: KeySpec): void {
-  w.mapHeader(ks.notes !== undefined ? 4 : 3);
-  if (ks.notes !== undefined) {
+// Key-spec notes are reply data Redis sends in COMMAND INFO, but the command JSON we
+// generate from lacks them; keyed by "<full name>#<key spec index>".
+const SORT_BY_NOTE = "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort";
+const WORST_RW = 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE';
+const WORST_RO = 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS';
+const KEY_SPEC_NOTES: Readonly<Record<string, string>> = {
+  'bitfield#0': 'This command allows both access and modification of the key',
+  'eval#0': WORST_RW,
+  'eval_ro#0': WORST_RO,
+  'fcall#0': WORST_RW,
+  'fcall_ro#0': WORST_RO,
+  'getex#0': 'RW and UPDATE because it changes the TTL',
+  'pfcount#0': 'RW because it may change the internal representation of the key, and propagate to replicas',
+  'set#0': 'RW and ACCESS due to the optional `GET` argument',
+  'sort#1': SORT_BY_NOTE,
+  'sort#2': "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
+  'sort_ro#1': SORT_BY_NOTE,
+  'xadd#0': 'UPDATE instead of INSERT because of the optional trimming feature',
+};
+
+function replyKeySpec(w: ReplyWriter, ks: KeySpec, extraNotes?: string): void {
+  const notes = ks.notes ?? extraNotes;
+  w.mapHeader(notes !== undefined ? 4 : 3);
+  if (notes !== undefined) {
     w.bulk('notes');
-    w.bulk(ks.notes);
+    w.bulk(notes);
   }
   w.bulk('flags');
   const flags = new Set(ks.flags ?? []);
@@ -272,7 +293,7 @@ function replyCommandInfo(w: ReplyWriter, cmd: Command | undefined): void {
   w.setHeader(tips.length);
   for (const t of tips) w.bulk(t);
   w.setHeader(cmd.spec.keySpecs.length);
-  for (const ks of cmd.spec.keySpecs) replyKeySpec(w, ks);
+  cmd.spec.keySpecs.forEach((ks, i) => replyKeySpec(w, ks, KEY_SPEC_NOTES[`${cmd.fullName}#${i}`]));
   if (cmd.subcommands === null) w.setHeader(0);
   else {
     w.arrayHeader(cmd.subcommands.size);

@@ -11,8 +11,7 @@ diffSuite('COMMAND and CLIENT argument handling', (env) => {
     // COMMAND GETKEYS PING: 7.2 has arity -3 ("The command has no key arguments"), the 7.0 oracle -4; not compared.
     await b.do('COMMAND', 'GETKEYS', 'NOSUCH', 'a');
     // COMMAND GETKEYS GET: same 7.0/7.2 arity difference (7.2: "Invalid number of arguments specified for command").
-    // Key-spec notes (SET, GETEX, SORT, BITFIELD, ...) are missing from the command JSON: known gap.
-    await b.do('COMMAND', 'INFO', 'get', 'nosuch', 'incr');
+    await b.do('COMMAND', 'INFO', 'get', 'nosuch', 'incr', 'set', 'getex', 'sort');
   });
   diffTest(env, 'CLIENT argument errors', async (b) => {
     await b.do('CLIENT', 'SETNAME', 'has space');
