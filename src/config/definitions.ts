@@ -268,7 +268,8 @@ export const CONFIG_DEFINITIONS: readonly ConfigDefinition[] = [
   bool('rdbchecksum', true),
   str('dbfilename', 'dump.rdb'),
   bool('rdb-del-sync-files', false),
-  special('dir', '', parseDir),
+  // Redis answers CONFIG GET dir with getcwd(); nodis does not chdir (tests share one process).
+  special('dir', process.cwd(), parseDir),
   bool('appendonly', false),
   str('appendfilename', 'appendonly.aof', { immutable: true }),
   str('appenddirname', 'appendonlydir', { immutable: true }),
