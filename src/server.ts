@@ -17,6 +17,7 @@ import { BlockingManager } from './blocking/blocking.js';
 import { debugGate } from './commands/server-cmd.js';
 import { Transactions } from './transactions/multi.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { Tracking } from './tracking/tracking.js';
 import { ServerStats } from './info/stats.js';
 import { Logger, type LogLevel } from './logger.js';
 import { MAX_CLIENTS, type ReplyError } from './errors.js';
@@ -35,8 +36,11 @@ export type CommandGate = (c: Client, cmd: Command, argv: string[]) => ReplyErro
 export type CommandInterceptor = (c: Client, cmd: Command, argv: string[]) => boolean;
 /** Receives every write to replay elsewhere (AOF, replicas): the db and the argv to replay. */
 export type PropagationSink = (dbIndex: number, argv: readonly string[]) => void;
-/** Sees every modified key (WATCH, client-side caching). */
-export type KeyModifiedListener = (db: Database, key: string | null) => void;
+/**
+ * Sees every modified key (WATCH, client-side caching); `by` is the client whose command made
+ * the change, null when the server did it (expiry, eviction), as Redis's signalModifiedKey(c,...).
+ */
+export type KeyModifiedListener = (db: Database, key: string | null, by: Client | null) => void;
 /** Sees keyspace events (keyspace notifications). */
 export type KeyspaceEventListener = (type: number, event: string, key: string, dbIndex: number) => void;
 
@@ -88,10 +92,17 @@ export class Server implements KeyspaceHost {
   private servingBlocked = false;
   /** >0 while EXEC runs its queue: blocked clients are served after the whole transaction. */
   execDepth = 0;
+  /**
+   * The client whose command is running (Redis's server.current_client): set by call(), kept
+   * across nested calls made for it by a fake client (scripts); null between commands.
+   */
+  currentClient: Client | null = null;
   /** MULTI/EXEC and WATCH state (installs the dispatcher's queueing interceptor). */
   readonly transactions: Transactions;
   /** Pub/Sub subscriptions, delivery and keyspace notifications (counters read by INFO). */
   readonly pubsub: PubSub;
+  /** Client-side caching: the keys tracking clients read, and their invalidations. */
+  readonly tracking: Tracking;
 
   /** dbAdd's signalKeyAsReady: a new list/zset key may serve clients blocked on it. */
   keyAdded(db: Database, key: string): void {
@@ -139,6 +150,7 @@ export class Server implements KeyspaceHost {
     config.onChange('proto-max-bulk-len', () => this.forEachClient((c) => c.refreshParserLimits()));
     this.transactions = new Transactions(this);
     this.pubsub = new PubSub(this);
+    this.tracking = new Tracking(this);
     const debugAllowed = debugGate(this);
     this.gates.push((c, cmd) => debugAllowed(c, cmd.fullName));
     this.updateLfu();
@@ -164,7 +176,7 @@ export class Server implements KeyspaceHost {
   keyExpired(db: Database, key: string): void {
     this.stats.expiredKeys++;
     this.notifyKeyspaceEvent(NOTIFY.EXPIRED, 'expired', key, db.id);
-    this.signalModifiedKey(db, key);
+    this.signalModifiedKey(db, key, null);
     this.propagate(db.id, ['DEL', key]);
   }
 
@@ -194,8 +206,16 @@ export class Server implements KeyspaceHost {
   // ---- Keyspace change signals -------------------------------------------------------
 
   /** signalModifiedKey: WATCH and client-side caching learn that `key` changed (null = whole db). */
-  signalModifiedKey(db: Database, key: string | null): void {
-    for (const l of this.keyModifiedListeners) l(db, key);
+  signalModifiedKey(db: Database, key: string | null, by: Client | null = this.currentClient): void {
+    for (const l of this.keyModifiedListeners) l(db, key, by);
+  }
+
+  /** Sees FLUSHDB (the db index) and FLUSHALL (-1): client-side caching invalidates everything. */
+  readonly flushListeners: ((dbIndex: number) => void)[] = [];
+  /** signalFlushedDb: every key of the db (-1: of every db) is gone. */
+  signalFlushedDb(dbIndex: number): void {
+    for (const db of dbIndex === -1 ? this.dbs : [this.dbs[dbIndex]!]) this.signalModifiedKey(db, null);
+    for (const l of this.flushListeners) l(dbIndex);
   }
 
   /** notifyKeyspaceEvent: emits when notify-keyspace-events enables the class. */

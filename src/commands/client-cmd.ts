@@ -1,6 +1,6 @@
 /**
  * CLIENT ID|SETNAME|GETNAME|LIST|INFO|KILL|SETINFO|REPLY|NO-EVICT|NO-TOUCH|HELP (networking.c).
- * PAUSE, TRACKING and friends belong to the real-time features.
+ * TRACKING and friends are in tracking-cmd.ts, PAUSE in pause-cmd.ts.
  */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
@@ -15,6 +15,12 @@ function clientFlags(c: Client): string {
   if (c.subscriptionCount > 0) f += 'P';
   if (c.inMulti) f += 'x';
   if (c.blocked !== null) f += 'b';
+  const t = c.tracking;
+  if (t !== null) {
+    f += 't';
+    if (t.brokenRedirect) f += 'R';
+    if (t.bcast) f += 'B';
+  }
   if (c.closeAfterReply) f += 'c';
   if (c.isUnixSocket) f += 'U';
   if (c.noEvict) f += 'e';
@@ -33,7 +39,7 @@ export function clientInfoLine(c: Client, now: number): string {
     `flags=${clientFlags(c)} db=${c.db.id} sub=${subs.channels} psub=${subs.patterns} ssub=${subs.shard} multi=${c.inMulti ? c.multiCount : -1} ` +
     `qbuf=${qbuf} qbuf-free=${Math.max(0, 20474 - qbuf)} argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 ` +
     `omem=${omem} tot-mem=${22000 + qbuf + omem} events=r${omem > 0 ? 'w' : ''} cmd=${c.lastCommand} user=${c.user} ` +
-    `redir=-1 resp=${c.w.resp} lib-name=${c.libName} lib-ver=${c.libVer}`
+    `redir=${c.tracking !== null ? c.tracking.redirect : -1} resp=${c.w.resp} lib-name=${c.libName} lib-ver=${c.libVer}`
   );
 }
 
@@ -156,6 +162,10 @@ function onOff(text: string): boolean {
 
 const HELP = [
   'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CACHING (YES|NO)',
+  '    In OPTIN (OPTOUT) tracking mode, the keys of the next command are (are not) tracked.',
+  'GETREDIR',
+  '    The id of the client invalidations are redirected to, 0 if none, -1 without tracking.',
   'GETNAME',
   '    The name of this connection.',
   'ID',
@@ -176,6 +186,10 @@ const HELP = [
   '    Records the client library name or version.',
   'SETNAME <name>',
   '    Names this connection.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]] [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Client-side caching: invalidation messages for the keys this connection reads.',
+  'TRACKINGINFO',
+  '    The tracking options of this connection.',
   'UNBLOCK <clientid> [TIMEOUT|ERROR]',
   '    Ends the wait of a connection blocked in a blocking command.',
   'HELP',

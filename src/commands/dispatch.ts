@@ -64,6 +64,9 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
     c.w.muted = true;
   }
   c.propagateArgv = null;
+  // A fake client (a script's) runs on behalf of the current one and does not replace it.
+  const previousClient = server.currentClient;
+  if (previousClient === null || c.socket !== null) server.currentClient = c;
   let failed = false;
   try {
     cmd.handler!(c, argv);
@@ -88,6 +91,7 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   c.commandsProcessed++;
   c.lastCommand = cmd.fullName;
   server.afterCommand(c, cmd, argv, usec, server.dirty !== dirtyBefore);
+  server.currentClient = previousClient;
   if (c.pendingWrite === false && c.w.hasPending) c.markPendingWrite();
 }
 

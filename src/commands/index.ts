@@ -23,5 +23,6 @@ import { monitorCommands } from './monitor.js';
 import { zsetCommands } from './zset.js';
 import { zsetMoreCommands } from './zset-more.js';
 import { sortCommands } from './sort.js';
+import { trackingCommands } from './tracking-cmd.js';
 
-export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, multiCommands, hashCommands, setCommands, zsetCommands, zsetMoreCommands, sortCommands, pubsubCommands, monitorCommands];
+export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, multiCommands, hashCommands, setCommands, zsetCommands, zsetMoreCommands, sortCommands, pubsubCommands, monitorCommands, trackingCommands];

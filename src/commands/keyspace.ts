@@ -268,10 +268,8 @@ function flushallCommand(c: Client, argv: string[]): void {
   parseFlushMode(argv);
   const server = c.server;
   let removed = 0;
-  for (const db of server.dbs) {
-    removed += db.flush();
-    server.signalModifiedKey(db, null);
-  }
+  for (const db of server.dbs) removed += db.flush();
+  server.signalFlushedDb(-1);
   server.dirty += removed + 1;
   c.w.ok();
 }
@@ -279,7 +277,7 @@ function flushallCommand(c: Client, argv: string[]): void {
 function flushdbCommand(c: Client, argv: string[]): void {
   parseFlushMode(argv);
   const removed = c.db.flush();
-  c.server.signalModifiedKey(c.db, null);
+  c.server.signalFlushedDb(c.db.id);
   c.server.dirty += removed + 1;
   c.w.ok();
 }

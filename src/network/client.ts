@@ -9,6 +9,7 @@ import { ReplyWriter } from './reply-writer.js';
 import type { Database } from '../keyspace/db.js';
 import type { Server } from '../server.js';
 import type { BlockState } from '../blocking/blocking.js';
+import type { TrackingState } from '../tracking/tracking.js';
 
 export type ReplyMode = 'on' | 'off' | 'skip';
 
@@ -62,6 +63,8 @@ export class Client {
   multiCount = 0;
   /** Inside MULTI or a script: blocking commands must answer at once, as on timeout. */
   denyBlocking = false;
+  /** CLIENT TRACKING options while tracking is on (src/tracking/tracking.ts), else null. */
+  tracking: TrackingState | null = null;
   /** Channels + patterns + shard channels subscribed (RESP2 clients then enter pub/sub mode). */
   subscriptionCount = 0;
   /** True while the client is in the server's pending-write set. */

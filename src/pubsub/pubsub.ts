@@ -252,3 +252,9 @@ function asPush(c: Client, write: () => void): void {
     c.w.muted = muted;
   }
 }
+
+/** A push written to `c` outside its own replies (tracking invalidations), sent with the next flush. */
+export function pushTo(c: Client, write: () => void): void {
+  asPush(c, write);
+  c.markPendingWrite();
+}
