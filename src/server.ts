@@ -18,6 +18,7 @@ import { debugGate } from './commands/server-cmd.js';
 import { Transactions } from './transactions/multi.js';
 import { PubSub } from './pubsub/pubsub.js';
 import { Tracking } from './tracking/tracking.js';
+import { ClientPause } from './pause/pause.js';
 import { ServerStats } from './info/stats.js';
 import { Logger, type LogLevel } from './logger.js';
 import { MAX_CLIENTS, type ReplyError } from './errors.js';
@@ -103,6 +104,8 @@ export class Server implements KeyspaceHost {
   readonly pubsub: PubSub;
   /** Client-side caching: the keys tracking clients read, and their invalidations. */
   readonly tracking: Tracking;
+  /** CLIENT PAUSE: postpones commands (and stops expiry) until the pause ends. */
+  readonly pause: ClientPause;
 
   /** dbAdd's signalKeyAsReady: a new list/zset key may serve clients blocked on it. */
   keyAdded(db: Database, key: string): void {
@@ -113,6 +116,8 @@ export class Server implements KeyspaceHost {
     if (this.keyspaceEventListeners.length !== 0) this.notifyKeyspaceEvent(NOTIFY.NEW, 'new', key, db.id);
   }
   interceptCommand: CommandInterceptor | null = null;
+  /** Set while CLIENT PAUSE lasts: takes the commands that must wait (null otherwise: one check). */
+  postponeCommand: CommandInterceptor | null = null;
   readonly propagationSinks: PropagationSink[] = [];
   readonly keyModifiedListeners: KeyModifiedListener[] = [];
   readonly keyspaceEventListeners: KeyspaceEventListener[] = [];
@@ -151,6 +156,7 @@ export class Server implements KeyspaceHost {
     this.transactions = new Transactions(this);
     this.pubsub = new PubSub(this);
     this.tracking = new Tracking(this);
+    this.pause = new ClientPause(this);
     const debugAllowed = debugGate(this);
     this.gates.push((c, cmd) => debugAllowed(c, cmd.fullName));
     this.updateLfu();

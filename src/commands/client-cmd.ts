@@ -14,7 +14,8 @@ function clientFlags(c: Client): string {
   let f = '';
   if (c.subscriptionCount > 0) f += 'P';
   if (c.inMulti) f += 'x';
-  if (c.blocked !== null) f += 'b';
+  // A client postponed by CLIENT PAUSE is blocked too, as in Redis (BLOCKED_POSTPONE).
+  if (c.blocked !== null || c.server.pause.isPostponed(c)) f += 'b';
   const t = c.tracking;
   if (t !== null) {
     f += 't';
@@ -176,6 +177,10 @@ const HELP = [
   '    Closes connections chosen by ID, TYPE, USER, ADDR, LADDR and SKIPME.',
   'LIST [TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID <id> [<id> ...]]',
   '    Details about every connection.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Holds the commands of every client (WRITE: only writes) for <timeout> milliseconds.',
+  'UNPAUSE',
+  '    Ends a CLIENT PAUSE: held commands run.',
   'NO-EVICT (ON|OFF)',
   '    Keeps this connection from being evicted.',
   'NO-TOUCH (ON|OFF)',

@@ -42,6 +42,7 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
     rejectCommand(server, c, cmd, NOAUTH);
     return;
   }
+  if (server.postponeCommand !== null && server.postponeCommand(c, cmd, argv)) return;
   if (server.interceptCommand !== null && server.interceptCommand(c, cmd, argv)) return;
   call(server, c, cmd, argv);
 }

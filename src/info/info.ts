@@ -64,7 +64,7 @@ const clients: Section = (s) => [
   ['maxclients', s.config.num('maxclients')],
   ['client_recent_max_input_buffer', 0],
   ['client_recent_max_output_buffer', 0],
-  ['blocked_clients', s.blocking.count],
+  ['blocked_clients', s.blocking.count + s.pause.postponedCount],
   ['tracking_clients', s.tracking.clients],
   ['clients_in_timeout_table', s.blocking.count],
   ['total_blocking_keys', 0],

@@ -51,6 +51,11 @@ export class Transactions {
     server.clientClosedListeners.push(forget);
   }
 
+  /** The commands a client in MULTI has queued (CLIENT PAUSE WRITE looks at EXEC's). */
+  queued(c: Client): Command[] {
+    return this.multi.get(c)?.queue.map((q) => q.cmd) ?? [];
+  }
+
   inMulti(c: Client): boolean {
     return this.multi.has(c);
   }
