@@ -52,6 +52,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }));
   applyConfigLines(config, [...lines, ...extra]);
   const configured = (name: string): boolean => lines.some((l) => l.args[0]!.toLowerCase() === name) || extra.some((l) => l.args[0] === name);
+  // Embedded servers are volatile unless given save points (the CLI keeps Redis's defaults).
+  if (!configured('save')) config.set('save', ['']);
   // Embedded servers listen on loopback unless told otherwise.
   if (options.bind !== undefined) config.set('bind', [options.bind]);
   else if (!configured('bind')) config.set('bind', ['127.0.0.1']);

@@ -96,7 +96,9 @@ async function main(argv: readonly string[]): Promise<number> {
     signalled = true;
     log.warning(`Received ${name} scheduling shutdown...`);
     log.warning('User requested shutdown...');
-    void server.shutdownFromSignal(name === 'SIGINT' ? 'sigint' : 'sigterm');
+    void server.shutdownFromSignal(name === 'SIGINT' ? 'sigint' : 'sigterm').then((stopping) => {
+      if (!stopping) signalled = false;
+    });
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));

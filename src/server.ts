@@ -19,6 +19,7 @@ import { Transactions } from './transactions/multi.js';
 import { PubSub } from './pubsub/pubsub.js';
 import { Tracking } from './tracking/tracking.js';
 import { ClientPause } from './pause/pause.js';
+import { RdbPersistence } from './persistence/rdb-persistence.js';
 import { ServerStats } from './info/stats.js';
 import { Logger, type LogLevel } from './logger.js';
 import { MAX_CLIENTS, type ReplyError } from './errors.js';
@@ -118,6 +119,13 @@ export class Server implements KeyspaceHost {
   interceptCommand: CommandInterceptor | null = null;
   /** Set while CLIENT PAUSE lasts: takes the commands that must wait (null otherwise: one check). */
   postponeCommand: CommandInterceptor | null = null;
+  /**
+   * Set while a background save runs: call() gives it each write command before the command
+   * runs, so the snapshot can keep the old values (copy-on-write). Null otherwise: one check.
+   */
+  beforeWrite: ((c: Client, cmd: Command, argv: string[]) => void) | null = null;
+  /** RDB snapshots: SAVE, BGSAVE, save points, loading at startup. */
+  readonly rdb: RdbPersistence;
   readonly propagationSinks: PropagationSink[] = [];
   readonly keyModifiedListeners: KeyModifiedListener[] = [];
   readonly keyspaceEventListeners: KeyspaceEventListener[] = [];
@@ -157,6 +165,8 @@ export class Server implements KeyspaceHost {
     this.pubsub = new PubSub(this);
     this.tracking = new Tracking(this);
     this.pause = new ClientPause(this);
+    this.rdb = new RdbPersistence(this);
+    this.startupHooks.push(() => this.rdb.loadAtStartup());
     const debugAllowed = debugGate(this);
     this.gates.push((c, cmd) => debugAllowed(c, cmd.fullName));
     this.updateLfu();
@@ -398,8 +408,19 @@ export class Server implements KeyspaceHost {
   }
 
   /** SIGTERM/SIGINT: shut down as SHUTDOWN would with no arguments. */
-  async shutdownFromSignal(_signal: 'sigint' | 'sigterm'): Promise<void> {
+  /**
+   * SIGTERM/SIGINT: shut down as shutdown-on-sigterm / shutdown-on-sigint say ("default":
+   * save if save points are set). If the save fails the server keeps running, as Redis does.
+   */
+  async shutdownFromSignal(signal: 'sigint' | 'sigterm'): Promise<boolean> {
+    const words = this.config.get(`shutdown-on-${signal}`).split(' ');
+    const flags = { save: words.includes('save'), nosave: words.includes('nosave'), force: words.includes('force') };
+    if (!this.rdb.shutdownSave(flags)) {
+      this.log.warning(`${signal.toUpperCase()} received but errors trying to shut down the server, check the logs for more information`);
+      return false;
+    }
     await this.stop();
+    return true;
   }
 
   /**

@@ -6,6 +6,7 @@ import { ConfigError } from '../config/config.js';
 import type { ConfigDefinition } from '../config/definitions.js';
 import { globMatch } from '../util/glob.js';
 import { rewriteConfigFile } from '../config/rewrite.js';
+import { allowProtectedAction } from './server-cmd.js';
 import { replyHelp } from './help.js';
 
 /** Displayed value: unixsocketperm is octal, as Redis prints it. */
@@ -57,6 +58,7 @@ function configSet(c: Client, argv: string[]): void {
     }
     if (unknown !== null || failure !== null) continue;
     if (def.immutable) failure = [argv[i]!, "can't set immutable config"];
+    else if (def.protectedConfig === true && !allowProtectedAction(config.get('enable-protected-configs'), c)) failure = [argv[i]!, "can't set protected config"];
     else if (defs.includes(def)) failure = [argv[i]!, 'duplicate parameter'];
     defs.push(def);
     values.push(argv[i + 1]!);

@@ -70,6 +70,7 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   if (previousClient === null || c.socket !== null) server.currentClient = c;
   let failed = false;
   try {
+    if (server.beforeWrite !== null && cmd.isWrite) server.beforeWrite(c, cmd, argv);
     cmd.handler!(c, argv);
   } catch (e) {
     failed = true;

@@ -23,7 +23,8 @@ import { monitorCommands } from './monitor.js';
 import { zsetCommands } from './zset.js';
 import { zsetMoreCommands } from './zset-more.js';
 import { sortCommands } from './sort.js';
+import { persistenceCommands } from './persistence.js';
 import { trackingCommands } from './tracking-cmd.js';
 import { pauseCommands } from './pause-cmd.js';
 
-export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, multiCommands, hashCommands, setCommands, zsetCommands, zsetMoreCommands, sortCommands, pubsubCommands, monitorCommands, trackingCommands, pauseCommands];
+export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, multiCommands, hashCommands, setCommands, zsetCommands, zsetMoreCommands, sortCommands, persistenceCommands, pubsubCommands, monitorCommands, trackingCommands, pauseCommands];

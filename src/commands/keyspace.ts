@@ -271,6 +271,7 @@ function flushallCommand(c: Client, argv: string[]): void {
   for (const db of server.dbs) removed += db.flush();
   server.signalFlushedDb(-1);
   server.dirty += removed + 1;
+  server.rdb.afterFlushAll();
   c.w.ok();
 }
 

@@ -171,6 +171,35 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the dataset, load the file back. */
+function debugReload(c: Client, argv: string[]): void {
+  let flush = true;
+  let save = true;
+  for (const opt of argv.slice(2)) {
+    const o = opt.toUpperCase();
+    if (o === 'MERGE') continue;
+    if (o === 'NOFLUSH') flush = false;
+    else if (o === 'NOSAVE') save = false;
+    else throw err('DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+  }
+  const server = c.server;
+  if (save && (server.rdb.inProgress || !server.rdb.saveSync())) throw new ReplyError('ERR');
+  if (flush) {
+    for (const db of server.dbs) {
+      db.flush();
+      server.signalModifiedKey(db, null);
+    }
+  }
+  try {
+    server.rdb.loadFile(server.rdb.filePath);
+  } catch (e) {
+    server.log.warning((e as Error).message);
+    throw err('Error trying to load the RDB dump');
+  }
+  server.log.warning('DB reloaded by DEBUG RELOAD');
+  c.w.ok();
+}
+
 function debugCommand(c: Client, argv: string[]): void {
   const sub = (argv[1] ?? '').toUpperCase();
   if (sub === 'SLEEP' && argv.length === 3) {
@@ -186,6 +215,8 @@ function debugCommand(c: Client, argv: string[]): void {
     const encoding = isString(v) ? (typeof v === 'string' ? (/^-?[1-9]\d{0,18}$|^0$/.test(v) ? 'int' : v.length <= 44 ? 'embstr' : 'raw') : 'raw') : v.encoding();
     const idle = c.server.lruClock - (c.db.getLru(argv[2]!) ?? c.server.lruClock);
     c.w.simple(`Value at:0x0 refcount:1 encoding:${encoding} serializedlength:${isString(v) ? v.length : 0} lru:${c.db.getLru(argv[2]!) ?? 0} lru_seconds_idle:${idle}`);
+  } else if (sub === 'RELOAD') {
+    debugReload(c, argv);
   } else if (sub === 'JMAP' || sub === 'LOG') {
     if (sub === 'LOG') c.server.log.warning(`DEBUG LOG: ${argv.slice(2).join(' ')}`);
     c.w.ok();
@@ -194,6 +225,9 @@ function debugCommand(c: Client, argv: string[]): void {
       'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
       'LOG <message>',
       '    Writes <message> to the server log.',
+      'RELOAD [option ...]',
+      '    Save the RDB on disk and reload it back to memory. Options: NOSAVE (don\'t save first),',
+      '    NOFLUSH (don\'t empty the dataset first), MERGE (allow keys already present).',
       'OBJECT <key>',
       '    Low-level details about the value of <key>.',
       'SET-ACTIVE-EXPIRE <0|1>',
@@ -208,6 +242,11 @@ function debugCommand(c: Client, argv: string[]): void {
   }
 }
 
+/** allowProtectedAction: an enable-* setting of "yes", or "local" and a local connection. */
+export function allowProtectedAction(mode: string, c: Client): boolean {
+  return mode === 'yes' || (mode === 'local' && (c.addr.startsWith('127.') || c.addr.startsWith('::1') || c.isUnixSocket));
+}
+
 /**
  * DEBUG is refused unless enable-debug-command allows it (Redis 7's protected commands),
  * with the same text Redis sends.
@@ -215,8 +254,7 @@ function debugCommand(c: Client, argv: string[]): void {
 export function debugGate(server: Server): (c: Client, name: string) => ReplyError | null {
   return (c, name) => {
     if (name !== 'debug') return null;
-    const mode = server.config.get('enable-debug-command');
-    if (mode === 'yes' || (mode === 'local' && (c.addr.startsWith('127.') || c.addr.startsWith('::1') || c.isUnixSocket))) return null;
+    if (allowProtectedAction(server.config.get('enable-debug-command'), c)) return null;
     return err(
       'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
     );
@@ -226,18 +264,19 @@ export function debugGate(server: Server): (c: Client, name: string) => ReplyErr
 // ---- SHUTDOWN -----------------------------------------------------------------------
 
 function shutdownCommand(c: Client, argv: string[]): void {
+  const flags = { save: false, nosave: false, now: false, force: false };
   let abort = false;
   for (let i = 1; i < argv.length; i++) {
-    const opt = argv[i]!.toUpperCase();
-    if (opt === 'ABORT') abort = true;
-    else if (opt !== 'NOSAVE' && opt !== 'SAVE' && opt !== 'NOW' && opt !== 'FORCE') throw SYNTAX;
+    const opt = argv[i]!.toLowerCase();
+    if (opt === 'abort') abort = true;
+    else if (opt === 'nosave' || opt === 'save' || opt === 'now' || opt === 'force') flags[opt] = true;
+    else throw SYNTAX;
   }
-  if (abort) {
-    if (argv.length !== 2) throw SYNTAX;
-    throw err('No shutdown in progress.');
-  }
+  if ((abort && argv.length !== 2) || (flags.save && flags.nosave)) throw SYNTAX;
+  if (abort) throw err('No shutdown in progress.');
   const server = c.server;
   server.log.warning('User requested shutdown...');
+  if (!server.rdb.shutdownSave(flags)) throw err('Errors trying to SHUTDOWN. Check logs.');
   // No reply: the connection closes, as with Redis.
   void server.stop();
 }

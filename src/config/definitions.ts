@@ -266,10 +266,10 @@ export const CONFIG_DEFINITIONS: readonly ConfigDefinition[] = [
   bool('stop-writes-on-bgsave-error', true),
   bool('rdbcompression', true),
   bool('rdbchecksum', true),
-  str('dbfilename', 'dump.rdb'),
+  str('dbfilename', 'dump.rdb', { protectedConfig: true }),
   bool('rdb-del-sync-files', false),
   // Redis answers CONFIG GET dir with getcwd(); nodis does not chdir (tests share one process).
-  special('dir', process.cwd(), parseDir),
+  special('dir', process.cwd(), parseDir, { protectedConfig: true }),
   bool('appendonly', false),
   str('appendfilename', 'appendonly.aof', { immutable: true }),
   str('appenddirname', 'appendonlydir', { immutable: true }),

@@ -95,30 +95,42 @@ const memory: Section = (s) => {
   ];
 };
 
-const persistence: Section = (s) => [
-  ['loading', 0],
-  ['async_loading', 0],
-  ['current_cow_peak', 0],
-  ['current_cow_size', 0],
-  ['current_fork_perc', '0.00'],
-  ['current_save_keys_processed', 0],
-  ['current_save_keys_total', 0],
-  ['rdb_changes_since_last_save', s.dirty],
-  ['rdb_bgsave_in_progress', 0],
-  ['rdb_last_save_time', Math.floor(s.lastSaveMs / 1000)],
-  ['rdb_last_bgsave_status', 'ok'],
-  ['rdb_last_bgsave_time_sec', -1],
-  ['rdb_current_bgsave_time_sec', -1],
-  ['rdb_saves', 0],
-  ['aof_enabled', 0],
-  ['aof_rewrite_in_progress', 0],
-  ['aof_rewrite_scheduled', 0],
-  ['aof_last_rewrite_time_sec', -1],
-  ['aof_current_rewrite_time_sec', -1],
-  ['aof_last_bgrewrite_status', 'ok'],
-  ['aof_rewrites', 0],
-  ['aof_last_write_status', 'ok'],
-];
+const persistence: Section = (s) => {
+  const rdb = s.rdb;
+  const snapshot = rdb.currentSnapshot;
+  return [
+    ['loading', 0],
+    ['async_loading', 0],
+    ['current_cow_peak', snapshot?.cowBytes ?? 0],
+    ['current_cow_size', snapshot?.cowBytes ?? 0],
+    ['current_cow_size_age', 0],
+    ['current_fork_perc', snapshot === null || snapshot.keysTotal === 0 ? '0.00' : ((100 * snapshot.keysWritten) / snapshot.keysTotal).toFixed(2)],
+    ['current_save_keys_processed', snapshot?.keysWritten ?? 0],
+    ['current_save_keys_total', snapshot?.keysTotal ?? 0],
+    ['rdb_changes_since_last_save', s.dirty],
+    ['rdb_bgsave_in_progress', rdb.inProgress ? 1 : 0],
+    ['rdb_last_save_time', Math.floor(s.lastSaveMs / 1000)],
+    ['rdb_last_bgsave_status', rdb.lastBgsaveStatus],
+    ['rdb_last_bgsave_time_sec', rdb.lastBgsaveTimeSec],
+    ['rdb_current_bgsave_time_sec', rdb.currentSeconds],
+    ['rdb_saves', rdb.saves],
+    ['rdb_last_cow_size', rdb.lastCowSize],
+    ['rdb_last_load_keys_expired', rdb.lastLoadKeysExpired],
+    ['rdb_last_load_keys_loaded', rdb.lastLoadKeysLoaded],
+    ['aof_enabled', 0],
+    ['aof_rewrite_in_progress', 0],
+    ['aof_rewrite_scheduled', 0],
+    ['aof_last_rewrite_time_sec', -1],
+    ['aof_current_rewrite_time_sec', -1],
+    ['aof_last_bgrewrite_status', 'ok'],
+    ['aof_rewrites', 0],
+    ['aof_rewrites_consecutive_failures', 0],
+    ['aof_last_write_status', 'ok'],
+    ['aof_last_cow_size', 0],
+    ['module_fork_in_progress', 0],
+    ['module_fork_last_cow_size', 0],
+  ];
+};
 
 const stats: Section = (s) => {
   const st = s.stats;

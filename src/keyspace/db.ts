@@ -43,7 +43,7 @@ export interface LfuSettings {
 /** LFU_INIT_VAL: a new key starts with this counter, so it isn't evicted before it can be used. */
 export const LFU_INIT_VAL = 5;
 
-function lfuMinutes(nowMs: number): number {
+export function lfuMinutes(nowMs: number): number {
   return Math.floor(nowMs / 60000) & 65535;
 }
 
@@ -74,6 +74,16 @@ function lfuTouch(field: number, nowMs: number, lfu: LfuSettings): number {
 /** Positions in a cursor: below 2^32; the epoch goes above, so cursors stay safe integers. */
 const EPOCH_UNIT = 2 ** 32;
 const MIN_SLOTS_TO_COMPACT = 1024;
+
+/** A database's contents at one instant (Database.freeze). */
+export interface FrozenDatabase {
+  readonly id: number;
+  readonly layout: object;
+  readonly size: number;
+  readonly keys: readonly (string | null)[];
+  readonly values: readonly (RedisValue | null)[];
+  readonly expires: ReadonlyMap<string, number>;
+}
 
 export class Database {
   private index = new Map<string, number>();
@@ -220,7 +230,7 @@ export class Database {
       this.values.pop();
     } else {
       this.free.push(slot);
-      if (this.free.length > MIN_SLOTS_TO_COMPACT && this.free.length * 2 > this.keys.length) this.compact();
+      if (this.free.length > MIN_SLOTS_TO_COMPACT && this.free.length * 2 > this.keys.length && this.layoutPins === 0) this.compact();
     }
     return true;
   }
@@ -237,6 +247,32 @@ export class Database {
   /** Removes the TTL; returns true when there was one. */
   persist(key: string): boolean {
     return this.expires.delete(key);
+  }
+
+  /**
+   * Background saves pin the slot layout: while pinned, keys never move between slots (no
+   * compaction), so a frozen copy of the slot tables stays comparable with the live ones.
+   */
+  layoutPins = 0;
+
+  /** The identity of the slot tables: FLUSHDB and SWAPDB replace them, nothing else does. */
+  get layout(): object {
+    return this.index;
+  }
+
+  /** The key's slot, or undefined (no expiry check). */
+  slotOf(key: string): number | undefined {
+    return this.index.get(key);
+  }
+
+  /** The value in a slot (null for a hole). */
+  valueAt(slot: number): RedisValue | null {
+    return this.values[slot] ?? null;
+  }
+
+  /** Copies of the slot tables and TTLs as they are now, holes included (a snapshot's start). */
+  freeze(): FrozenDatabase {
+    return { id: this.id, layout: this.index, size: this.index.size, keys: this.keys.slice(), values: this.values.slice(), expires: new Map(this.expires) };
   }
 
   /** Every key (expired ones included, as Redis's dict iteration), in slot order. */

@@ -35,6 +35,11 @@ export class HashValue implements AggregateValue {
     }
   }
 
+  /** Switches to the hashtable encoding (a loaded hash too big for a listpack). */
+  convertToHashtable(): void {
+    this.hashtable = true;
+  }
+
   /** Sets a field; returns true when it was new. */
   set(limits: HashLimits, field: string, value: string): boolean {
     const isNew = !this.fields.has(field);

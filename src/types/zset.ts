@@ -236,6 +236,13 @@ export class ZsetValue implements AggregateValue {
     return removed;
   }
 
+  /** Every (member, score) in ascending order, O(n). */
+  entries(): [string, number][] {
+    const out: [string, number][] = [];
+    for (let n = this.head.next[0]; n !== null && n !== undefined; n = n.next[0]) out.push([n.member, n.score]);
+    return out;
+  }
+
   clone(): ZsetValue {
     const copy = new ZsetValue();
     const limits = { maxEntries: Infinity, maxValue: Infinity };

@@ -98,85 +98,129 @@ export interface RdbSaveOptions {
 }
 
 /**
- * Writes an RDB file from databases given as (id, keys) in order, flushing chunks to `sink`
- * as they fill so a large dataset never sits in memory twice. Returns nothing: the caller
- * owns the file (write to a temp name, fsync, rename).
+ * Writes an RDB file incrementally: the header and aux fields on construction, then
+ * databases and keys in any number of steps (so a background save can interleave with
+ * serving clients), then the EOF and checksum. Full chunks go to `sink` as they fill, so a
+ * large dataset never sits in memory twice. The caller owns the file (temp name, fsync,
+ * rename).
  */
+export class RdbWriter {
+  private readonly out = new RdbOutput();
+  private readonly crc = new Crc64();
+
+  constructor(
+    private readonly options: RdbSaveOptions,
+    private readonly sink: (chunk: Buffer) => void,
+  ) {
+    this.out.compress = options.compress;
+    this.out.latin1(`REDIS${String(RDB_WRITE_VERSION).padStart(4, '0')}`);
+    for (const [k, v] of options.aux) {
+      this.out.byte(RdbOpcode.AUX);
+      this.out.string(k);
+      this.out.string(v);
+    }
+  }
+
+  /** SELECTDB and RESIZEDB before a database's keys. */
+  selectDb(id: number, size: number, expires: number): void {
+    this.out.byte(RdbOpcode.SELECTDB);
+    this.out.len(id);
+    this.out.byte(RdbOpcode.RESIZEDB);
+    this.out.len(size);
+    this.out.len(expires);
+  }
+
+  key(key: string, expireMs: number, value: PortableValue): void {
+    this.expire(expireMs);
+    this.out.byte(valueRdbType(value));
+    this.out.string(key);
+    writeValue(this.out, value);
+    this.flush(false);
+  }
+
+  /** A key whose value was serialized earlier by encodeValue (a copy-on-write snapshot). */
+  keyEncoded(key: string, expireMs: number, encoded: Buffer): void {
+    this.expire(expireMs);
+    this.out.byte(encoded[0]!);
+    this.out.string(key);
+    this.out.bytes(encoded.subarray(1));
+    this.flush(false);
+  }
+
+  /** EOF and the checksum (zero when rdbchecksum is off). */
+  finish(): void {
+    this.out.byte(RdbOpcode.EOF);
+    this.flush(true);
+    this.sink(this.options.checksum ? this.crc.digestLE() : Buffer.alloc(8));
+  }
+
+  private expire(expireMs: number): void {
+    if (expireMs === -1) return;
+    this.out.byte(RdbOpcode.EXPIRETIME_MS);
+    this.out.millis(expireMs);
+  }
+
+  private flush(force: boolean): void {
+    if (this.out.length === 0 || (!force && this.out.length < 256 * 1024)) return;
+    const chunk = this.out.drain();
+    if (this.options.checksum) this.crc.update(chunk);
+    this.sink(chunk);
+  }
+}
+
+/** Writes a whole RDB file from databases given as (id, keys) in order. */
 export function writeRdb(
   dbs: Iterable<{ id: number; size: number; expires: number; keys: Iterable<RdbKey> }>,
   options: RdbSaveOptions,
   sink: (chunk: Buffer) => void,
 ): void {
-  const out = new RdbOutput();
-  out.compress = options.compress;
-  const crc = new Crc64();
-  const flush = (force: boolean): void => {
-    if (out.length === 0 || (!force && out.length < 256 * 1024)) return;
-    const chunk = out.drain();
-    if (options.checksum) crc.update(chunk);
-    sink(chunk);
-  };
-  out.latin1(`REDIS${String(RDB_WRITE_VERSION).padStart(4, '0')}`);
-  for (const [k, v] of options.aux) {
-    out.byte(RdbOpcode.AUX);
-    out.string(k);
-    out.string(v);
-  }
+  const writer = new RdbWriter(options, sink);
   for (const db of dbs) {
     if (db.size === 0) continue;
-    out.byte(RdbOpcode.SELECTDB);
-    out.len(db.id);
-    out.byte(RdbOpcode.RESIZEDB);
-    out.len(db.size);
-    out.len(db.expires);
-    for (const entry of db.keys) {
-      if (entry.expireMs !== -1) {
-        out.byte(RdbOpcode.EXPIRETIME_MS);
-        out.millis(entry.expireMs);
-      }
-      out.byte(valueRdbType(entry.value));
-      out.string(entry.key);
-      writeValue(out, entry.value);
-      flush(false);
-    }
+    writer.selectDb(db.id, db.size, db.expires);
+    for (const entry of db.keys) writer.key(entry.key, entry.expireMs, entry.value);
   }
-  out.byte(RdbOpcode.EOF);
-  flush(true);
-  sink(options.checksum ? crc.digestLE() : Buffer.alloc(8));
+  writer.finish();
 }
 
-/** DUMP's payload: type, value, 2-byte RDB version, CRC64 of all that (createDumpPayload). */
-export function dumpPayload(value: PortableValue, compress = true): Buffer {
+/** A value's RDB type byte followed by its encoding, as in a DUMP payload or an RDB key. */
+export function encodeValue(value: PortableValue, compress: boolean): Buffer {
   const out = new RdbOutput(256);
   out.compress = compress;
   out.byte(valueRdbType(value));
   writeValue(out, value);
-  out.byte(RDB_WRITE_VERSION & 0xff);
-  out.byte((RDB_WRITE_VERSION >> 8) & 0xff);
-  const body = Buffer.from(out.view());
+  return out.drain();
+}
+
+/** DUMP's payload: type, value, 2-byte RDB version, CRC64 of all that (createDumpPayload). */
+export function dumpPayload(value: PortableValue, compress = true): Buffer {
+  const encoded = encodeValue(value, compress);
+  const version = Buffer.from([RDB_WRITE_VERSION & 0xff, (RDB_WRITE_VERSION >> 8) & 0xff]);
+  const body = Buffer.concat([encoded, version]);
   return Buffer.concat([body, new Crc64().update(body).digestLE()]);
 }
 
+/** Why a RESTORE payload was refused (Redis's two error texts). */
+export type DumpPayloadError = 'bad-version-or-checksum' | 'bad-format';
+
 /**
- * verifyDumpPayload + rdbLoadObject for RESTORE: returns the value, or null when the
- * payload's version or checksum is wrong or it doesn't decode (Redis's single error text).
+ * verifyDumpPayload + rdbLoadObject for RESTORE: the value, or which check failed: the
+ * footer's RDB version or CRC64, or the encoding itself.
  */
-export function parseDumpPayload(payload: Buffer, key: string): PortableValue | null {
-  if (payload.length < 10) return null;
-  const footer = payload.length - 10;
-  const version = payload.readUInt16LE(footer);
-  if (version > RDB_MAX_READ_VERSION) return null;
-  const stored = payload.subarray(payload.length - 8);
-  if (!stored.every((b) => b === 0)) {
-    const actual = new Crc64().update(payload, 0, payload.length - 8).digestLE();
-    if (!actual.equals(stored)) return null;
-  }
+export function parseDumpPayload(payload: Buffer, key: string): PortableValue | DumpPayloadError {
+  if (payload.length < 10) return 'bad-version-or-checksum';
+  const version = payload.readUInt16LE(payload.length - 10);
+  if (version > RDB_MAX_READ_VERSION) return 'bad-version-or-checksum';
+  // Unlike an RDB file, a payload's checksum is always verified (a zero CRC is no exemption).
+  const actual = new Crc64().update(payload, 0, payload.length - 8).digestLE();
+  if (!actual.equals(payload.subarray(payload.length - 8))) return 'bad-version-or-checksum';
   try {
-    const input = new RdbInput(payload.subarray(0, footer));
-    const value = readValue(input, input.byte(), key);
-    return input.remaining === 0 ? value : null;
+    // Redis decodes from the start of the whole payload and ignores what is left over, so
+    // a value may even run into the footer; nodis accepts exactly what Redis accepts.
+    const input = new RdbInput(payload);
+    return readValue(input, input.byte(), key);
   } catch (e) {
-    if (e instanceof RdbFormatError) return null;
+    if (e instanceof RdbFormatError) return 'bad-format';
     throw e;
   }
 }

@@ -1,0 +1,409 @@
+/**
+ * RDB persistence for a running server (rdb.c's rdbSave/rdbSaveBackground/rdbLoad and the
+ * save-point logic of serverCron): SAVE, BGSAVE (point-in-time snapshots written between
+ * client requests, see snapshot.ts), save points, loading at startup, and the status INFO
+ * reports. Every file is written to a temporary name, fsynced and renamed, so a crash never
+ * leaves a half-written dump in place of a good one.
+ */
+import { openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync, readFileSync, existsSync, fsync, close, rename, unlink } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Server } from '../server.js';
+import type { Client } from '../network/client.js';
+import type { Command } from '../commands/registry.js';
+import { REDIS_COMPAT_VERSION } from '../version.js';
+import { ReplyError } from '../errors.js';
+import { extractKeys } from '../commands/keys.js';
+import { Snapshot } from './snapshot.js';
+import { RdbWriter, parseRdb, type RdbContents } from './rdb/file.js';
+import { RdbFormatError } from './rdb/input.js';
+import { fromPortable, typeLimits } from './portable.js';
+
+/** How long one slice of a background save may run before serving clients again. */
+const SLICE_MS = 1;
+/** serverCron's CONFIG_BGSAVE_RETRY_DELAY: seconds before retrying a failed background save. */
+const BGSAVE_RETRY_DELAY_S = 5;
+
+const MISCONF = new ReplyError(
+  'MISCONF Redis is configured to save RDB snapshots, but it\'s currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.',
+);
+
+/** A loading failure: names the file and what is wrong, and stops the server from starting. */
+export class RdbLoadError extends Error {}
+
+interface BackgroundSave {
+  readonly snapshot: Snapshot;
+  readonly startedMs: number;
+  readonly dirtyAtStart: number;
+  readonly tempPath: string;
+  fd: number;
+  aborted: boolean;
+  readonly done: Promise<boolean>;
+}
+
+export class RdbPersistence {
+  private bg: BackgroundSave | null = null;
+  lastBgsaveStatus: 'ok' | 'err' = 'ok';
+  lastBgsaveTimeSec = -1;
+  private lastBgsaveTryMs = 0;
+  /** BGSAVE SCHEDULE (or a BGSAVE inside EXEC) waiting for the running save to finish. */
+  scheduled = false;
+  saves = 0;
+  lastCowSize = 0;
+  lastLoadKeysLoaded = 0;
+  lastLoadKeysExpired = 0;
+  private misconfGateInstalled = false;
+  private readonly misconfGate = (_c: Client, cmd: Command): ReplyError | null => {
+    if (!this.writesDenied()) return null;
+    return cmd.isWrite || cmd.fullName === 'ping' ? MISCONF : null;
+  };
+
+  constructor(private readonly server: Server) {
+    server.cronJobs.push((now) => this.cron(now));
+    server.shutdownHooks.push(() => this.abortBackground());
+  }
+
+  get inProgress(): boolean {
+    return this.bg !== null;
+  }
+
+  get currentSnapshot(): Snapshot | null {
+    return this.bg?.snapshot ?? null;
+  }
+
+  /** Seconds the running background save has taken so far, or -1. */
+  get currentSeconds(): number {
+    return this.bg === null ? -1 : Math.floor((Date.now() - this.bg.startedMs) / 1000);
+  }
+
+  get filePath(): string {
+    return path.join(this.server.config.get('dir'), this.server.config.get('dbfilename'));
+  }
+
+  private get savePointsSet(): boolean {
+    return this.server.config.get('save') !== '';
+  }
+
+  /** writeCommandsDeniedByDiskError for RDB. */
+  writesDenied(): boolean {
+    return this.lastBgsaveStatus === 'err' && this.savePointsSet && this.server.config.bool('stop-writes-on-bgsave-error');
+  }
+
+  private aux(): [string, string][] {
+    return [
+      ['redis-ver', REDIS_COMPAT_VERSION],
+      ['redis-bits', '64'],
+      ['ctime', String(Math.floor(Date.now() / 1000))],
+      ['used-mem', String(process.memoryUsage().heapUsed)],
+      ['aof-base', '0'],
+    ];
+  }
+
+  private newWriter(sink: (chunk: Buffer) => void): RdbWriter {
+    const config = this.server.config;
+    return new RdbWriter({ compress: config.bool('rdbcompression'), checksum: config.bool('rdbchecksum'), aux: this.aux() }, sink);
+  }
+
+  /** rdbSave: writes the whole dataset now, blocking. Returns false (and logs why) on failure. */
+  saveSync(): boolean {
+    const server = this.server;
+    const target = this.filePath;
+    const temp = path.join(path.dirname(target), `temp-${process.pid}.rdb`);
+    let fd = -1;
+    const snapshot = new Snapshot(server.dbs, server.config.bool('rdbcompression'));
+    try {
+      fd = openSync(temp, 'w');
+      const out = fd;
+      const writer = this.newWriter((chunk) => writeAll(out, chunk));
+      snapshot.step(writer, Infinity, () => 0);
+      writer.finish();
+      fsyncSync(fd);
+      closeSync(fd);
+      fd = -1;
+      renameSync(temp, target);
+    } catch (e) {
+      server.log.warning(`Failed saving the DB: ${(e as Error).message}`);
+      if (fd !== -1) closeSync(fd);
+      removeQuietly(temp);
+      return false;
+    } finally {
+      snapshot.release();
+    }
+    server.log.notice('DB saved on disk');
+    server.dirty = 0;
+    server.lastSaveMs = Date.now();
+    this.lastBgsaveStatus = 'ok';
+    this.updateMisconfGate();
+    this.saves++;
+    return true;
+  }
+
+  /**
+   * rdbSaveBackground: starts a point-in-time save that proceeds between client requests.
+   * Returns false when one is already running; failures are reported when the save ends.
+   */
+  startBackground(): boolean {
+    if (this.bg !== null) return false;
+    const server = this.server;
+    this.lastBgsaveTryMs = Date.now();
+    const target = this.filePath;
+    const tempPath = path.join(path.dirname(target), `temp-${process.pid}.rdb`);
+    let fd = -1;
+    let openError: Error | null = null;
+    try {
+      fd = openSync(tempPath, 'w');
+    } catch (e) {
+      // Like a forked child failing to open its file: the save has started and then fails.
+      openError = e as Error;
+      server.log.warning(`Failed opening the temp RDB file temp-${process.pid}.rdb (in server root dir ${path.dirname(target)}) for saving: ${openError.message}`);
+    }
+    const snapshot = new Snapshot(server.dbs, server.config.bool('rdbcompression'));
+    let finish!: (ok: boolean) => void;
+    const done = new Promise<boolean>((resolve) => (finish = resolve));
+    const bg: BackgroundSave = { snapshot, startedMs: Date.now(), dirtyAtStart: server.dirty, tempPath, fd, aborted: false, done };
+    this.bg = bg;
+    server.beforeWrite = (c, cmd, argv) => this.preserveKeys(snapshot, c, cmd, argv);
+    server.log.notice(`Background saving started by pid ${process.pid}`);
+    const writer = this.newWriter((chunk) => writeAll(bg.fd, chunk));
+    const fail = (e: unknown): void => {
+      server.log.warning(`Write error saving DB on disk: ${(e as Error).message}`);
+      this.endBackground(bg, false);
+      finish(false);
+    };
+    const slice = (): void => {
+      if (bg.aborted) return finish(false);
+      if (openError !== null) return fail(openError);
+      let complete: boolean;
+      try {
+        complete = snapshot.step(writer, performance.now() + SLICE_MS, () => performance.now());
+        if (complete) writer.finish();
+      } catch (e) {
+        return fail(e);
+      }
+      if (!complete) {
+        setImmediate(slice);
+        return;
+      }
+      // The dataset is written: the copy-on-write hook is no longer needed while the
+      // file is made durable.
+      server.beforeWrite = null;
+      fsync(bg.fd, (fsyncError) => {
+        if (fsyncError !== null) return fail(fsyncError);
+        close(bg.fd, (closeError) => {
+          bg.fd = -1;
+          if (closeError !== null) return fail(closeError);
+          if (bg.aborted) return finish(false);
+          rename(tempPath, target, (renameError) => {
+            if (renameError !== null) return fail(renameError);
+            this.endBackground(bg, true);
+            finish(true);
+          });
+        });
+      });
+    };
+    setImmediate(slice);
+    return true;
+  }
+
+  private endBackground(bg: BackgroundSave, ok: boolean): void {
+    if (this.bg !== bg) return;
+    const server = this.server;
+    this.bg = null;
+    server.beforeWrite = null;
+    bg.snapshot.release();
+    if (bg.fd !== -1) {
+      try {
+        closeSync(bg.fd);
+      } catch {
+        // already closed
+      }
+      bg.fd = -1;
+    }
+    this.lastBgsaveTimeSec = Math.floor((Date.now() - bg.startedMs) / 1000);
+    this.lastCowSize = bg.snapshot.cowBytes;
+    if (ok) {
+      server.log.notice('Background saving terminated with success');
+      server.dirty -= bg.dirtyAtStart;
+      server.lastSaveMs = Date.now();
+      this.lastBgsaveStatus = 'ok';
+      this.saves++;
+    } else {
+      if (!bg.aborted) server.log.warning('Background saving error');
+      unlink(bg.tempPath, () => undefined);
+      if (!bg.aborted) this.lastBgsaveStatus = 'err';
+    }
+    this.updateMisconfGate();
+    if (this.scheduled) {
+      this.scheduled = false;
+      this.startBackground();
+    }
+  }
+
+  /** Stops a running background save, removing its temp file (SHUTDOWN, FLUSHALL, DEBUG RELOAD). */
+  abortBackground(): void {
+    const bg = this.bg;
+    if (bg === null) return;
+    bg.aborted = true;
+    this.server.log.notice('Background saving aborted');
+    this.endBackground(bg, false);
+  }
+
+  /** flushAllDataAndResetRDB: a running save is abandoned; with save points, the empty dataset is saved. */
+  afterFlushAll(): void {
+    this.abortBackground();
+    if (!this.savePointsSet) return;
+    this.saveSync();
+    this.server.dirty++;
+  }
+
+  /**
+   * finishShutdown's save: a running background save is abandoned, then the dataset is
+   * saved when `save` is forced or save points are configured (unless `nosave`). Returns
+   * false when the save failed and `force` doesn't allow exiting anyway.
+   */
+  shutdownSave(flags: { save: boolean; nosave: boolean; force: boolean }): boolean {
+    const log = this.server.log;
+    if (this.bg !== null) {
+      log.warning('There is a child saving an .rdb. Killing it!');
+      this.abortBackground();
+    }
+    if (flags.nosave || (!flags.save && !this.savePointsSet)) return true;
+    log.notice('Saving the final RDB snapshot before exiting.');
+    if (this.saveSync()) return true;
+    if (flags.force) {
+      log.warning('Error trying to save the DB. Exit anyway.');
+      return true;
+    }
+    log.warning("Error trying to save the DB, can't exit.");
+    return false;
+  }
+
+  /** Resolves when the running background save ends (true when it succeeded). */
+  waitForBackground(): Promise<boolean> {
+    return this.bg?.done ?? Promise.resolve(true);
+  }
+
+  /** The copy-on-write hook: keeps the values a write command is about to change. */
+  private preserveKeys(snapshot: Snapshot, c: Client, cmd: Command, argv: string[]): void {
+    const db = c.db;
+    // A command whose key specs are incomplete (SORT ... STORE) may name a key anywhere.
+    if (hasIncompleteKeySpecs(cmd)) {
+      for (let i = 1; i < argv.length; i++) snapshot.preserve(db, argv[i]!);
+      return;
+    }
+    for (const ref of extractKeys(cmd.spec, argv)) snapshot.preserve(db, argv[ref.index]!);
+  }
+
+  /** serverCron: save points, and a scheduled BGSAVE once nothing else runs. */
+  private cron(now: number): void {
+    if (this.bg !== null) return;
+    if (this.scheduled) {
+      this.scheduled = false;
+      this.startBackground();
+      return;
+    }
+    const save = this.server.config.get('save');
+    if (save === '') return;
+    const words = save.split(' ').map(Number);
+    const sinceSave = (now - this.server.lastSaveMs) / 1000;
+    const mayRetry = this.lastBgsaveStatus === 'ok' || now - this.lastBgsaveTryMs > BGSAVE_RETRY_DELAY_S * 1000;
+    for (let i = 0; i + 1 < words.length; i += 2) {
+      const seconds = words[i]!;
+      const changes = words[i + 1]!;
+      if (this.server.dirty >= changes && sinceSave > seconds && mayRetry) {
+        this.server.log.notice(`${changes} changes in ${seconds} seconds. Saving...`);
+        this.startBackground();
+        return;
+      }
+    }
+  }
+
+  private updateMisconfGate(): void {
+    const denied = this.lastBgsaveStatus === 'err';
+    if (denied && !this.misconfGateInstalled) {
+      this.server.gates.push(this.misconfGate);
+      this.misconfGateInstalled = true;
+    } else if (!denied && this.misconfGateInstalled) {
+      const gates = this.server.gates;
+      gates.splice(gates.indexOf(this.misconfGate), 1);
+      this.misconfGateInstalled = false;
+    }
+  }
+
+  // ---- Loading ----------------------------------------------------------------------
+
+  /** Loads dbfilename at startup if it exists (rdbLoad). Throws RdbLoadError naming the file. */
+  loadAtStartup(): void {
+    const file = this.filePath;
+    if (!existsSync(file)) return;
+    const start = performance.now();
+    this.loadFile(file);
+    this.server.log.notice(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+  }
+
+  /** Reads and loads an RDB file into the (empty) databases. */
+  loadFile(file: string): void {
+    let contents: RdbContents;
+    try {
+      contents = parseRdb(readFileSync(file));
+    } catch (e) {
+      if (e instanceof RdbFormatError) throw new RdbLoadError(`Bad RDB file ${file}: ${e.message}`);
+      throw new RdbLoadError(`Can't read RDB file ${file}: ${(e as Error).message}`);
+    }
+    this.loadContents(contents, file);
+  }
+
+  /** Puts parsed keys into the databases; keys already expired are skipped (as a master does). */
+  loadContents(contents: RdbContents, source: string): void {
+    const server = this.server;
+    const limits = typeLimits(server.config);
+    const now = Date.now();
+    let loaded = 0;
+    let expired = 0;
+    for (const [id, keys] of contents.dbs) {
+      const db = server.dbs[id];
+      if (db === undefined) {
+        if (keys.length === 0) continue;
+        throw new RdbLoadError(`Bad RDB file ${source}: it has keys in DB ${id}, but the server has ${server.dbs.length} databases (see 'databases')`);
+      }
+      for (const k of keys) {
+        if (k.expireMs !== -1 && k.expireMs < now) {
+          expired++;
+          continue;
+        }
+        db.set(k.key, fromPortable(k.value, limits));
+        if (k.expireMs !== -1) db.setExpire(k.key, k.expireMs);
+        loaded++;
+      }
+    }
+    this.lastLoadKeysLoaded = loaded;
+    this.lastLoadKeysExpired = expired;
+    if (expired !== 0) server.log.notice(`Done loading RDB, keys loaded: ${loaded}, keys expired: ${expired}.`);
+  }
+}
+
+const incompleteKeySpecs = new WeakMap<Command, boolean>();
+
+/** True when the command's key specs can't find every key (an unknown begin_search, or none). */
+function hasIncompleteKeySpecs(cmd: Command): boolean {
+  let known = incompleteKeySpecs.get(cmd);
+  if (known === undefined) {
+    const specs = cmd.spec.keySpecs;
+    known = specs.length === 0 || specs.some((ks) => (ks.begin_search.index === undefined && ks.begin_search.keyword === undefined) || (ks.flags ?? []).includes('INCOMPLETE'));
+    incompleteKeySpecs.set(cmd, known);
+  }
+  return known;
+}
+
+function writeAll(fd: number, chunk: Buffer): void {
+  let off = 0;
+  while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // never created
+  }
+}
