@@ -120,3 +120,83 @@ describe('nodis process lifecycle', () => {
     }
   });
 });
+
+describe('saving on the way out, loading on the way in', () => {
+  /** Starts nodis on `dir`, runs `work` with a client, and returns the process once it exited. */
+  async function session(dir: string, args: readonly string[], work: (c: RespClient, s: Started) => Promise<void>): Promise<Started> {
+    const port = await freePort();
+    const s = startProcess(['--port', String(port), '--dir', dir, ...args]);
+    try {
+      await waitReady(s);
+      const c = await RespClient.connect(port);
+      await work(c, s);
+      c.close();
+      await s.exited;
+      return s;
+    } finally {
+      s.proc.kill('SIGKILL');
+    }
+  }
+
+  test('SIGTERM with save points saves; the next start loads it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nodis-save-'));
+    try {
+      const first = await session(dir, ['--save', '3600 1'], async (c, s) => {
+        assert.equal(await c.call('SET', 'k', 'kept'), '+OK\r\n');
+        assert.equal(await c.call('RPUSH', 'l', 'a', 'b'), ':2\r\n');
+        s.proc.kill('SIGTERM');
+      });
+      assert.equal(first.proc.exitCode, 0);
+      assert.match(first.output(), /Saving the final RDB snapshot before exiting\.[\s\S]*DB saved on disk/);
+      await session(dir, ['--save', ''], async (c) => {
+        assert.equal(await c.call('GET', 'k'), '$4\r\nkept\r\n');
+        assert.equal(await c.call('LRANGE', 'l', 0, -1), '*2\r\n$1\r\na\r\n$1\r\nb\r\n');
+        c.send('SHUTDOWN', 'NOSAVE');
+        await c.waitClosed();
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('SHUTDOWN NOSAVE skips the save points; SHUTDOWN SAVE saves without them', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nodis-save-'));
+    const file = path.join(dir, 'dump.rdb');
+    try {
+      await session(dir, ['--save', '3600 1'], async (c) => {
+        await c.call('SET', 'k', 'v');
+        c.send('SHUTDOWN', 'NOSAVE');
+        await c.waitClosed();
+      });
+      assert.equal(existsSync(file), false);
+      await session(dir, ['--save', ''], async (c) => {
+        await c.call('SET', 'k', 'v');
+        assert.equal(await c.call('SHUTDOWN', 'SAVE', 'NOSAVE'), '-ERR syntax error\r\n');
+        c.send('SHUTDOWN', 'SAVE');
+        await c.waitClosed();
+      });
+      assert.equal(existsSync(file), true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a save that fails keeps the server running (SHUTDOWN errors) unless FORCE', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nodis-save-'));
+    try {
+      const s = await session(dir, ['--save', '3600 1', '--enable-protected-configs', 'yes'], async (c) => {
+        await c.call('SET', 'k', 'v');
+        const gone = mkdtempSync(path.join(os.tmpdir(), 'nodis-gone-'));
+        assert.equal(await c.call('CONFIG', 'SET', 'dir', gone), '+OK\r\n');
+        rmSync(gone, { recursive: true });
+        assert.equal(await c.call('SHUTDOWN'), '-ERR Errors trying to SHUTDOWN. Check logs.\r\n');
+        assert.equal(await c.call('PING'), '+PONG\r\n');
+        c.send('SHUTDOWN', 'FORCE');
+        await c.waitClosed();
+      });
+      assert.match(s.output(), /Error trying to save the DB, can't exit\.[\s\S]*Error trying to save the DB\. Exit anyway\./);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
