@@ -193,7 +193,7 @@ export class Server implements KeyspaceHost {
     this.stats.expiredKeys++;
     this.notifyKeyspaceEvent(NOTIFY.EXPIRED, 'expired', key, db.id);
     this.signalModifiedKey(db, key, null);
-    this.propagate(db.id, ['DEL', key]);
+    this.alsoPropagate(db.id, ['DEL', key]);
   }
 
   keyspaceHit(hit: boolean): void {
@@ -241,9 +241,32 @@ export class Server implements KeyspaceHost {
   }
 
   /** Sends a write to every propagation sink (AOF, replicas). */
-  propagate(dbIndex: number, argv: readonly string[]): void {
-    for (const sink of this.propagationSinks) sink(dbIndex, argv);
+  /**
+   * alsoPropagate: queues a write for the propagation sinks (AOF, replicas). Writes made
+   * while a command runs (its own, its nested commands', keys it expired) go out together
+   * when the top-level command ends; outside any command, at once.
+   */
+  alsoPropagate(dbIndex: number, argv: readonly string[]): void {
+    if (this.propagationSinks.length === 0) return;
+    this.pendingPropagation.push([dbIndex, argv]);
+    if (this.callDepth === 0) this.propagatePending();
   }
+
+  /** propagatePendingCommands: several writes from one command are replayed as one MULTI/EXEC. */
+  private propagatePending(): void {
+    const ops = this.pendingPropagation;
+    this.pendingPropagation = [];
+    const wrap = ops.length > 1;
+    const sinks = this.propagationSinks;
+    if (wrap) for (const sink of sinks) sink(ops[0]![0], ['MULTI']);
+    for (const [db, argv] of ops) for (const sink of sinks) sink(db, argv);
+    if (wrap) for (const sink of sinks) sink(ops[0]![0], ['EXEC']);
+  }
+
+  /** Writes waiting for the end of the top-level command (see alsoPropagate). */
+  private pendingPropagation: [number, readonly string[]][] = [];
+  /** Nesting of call(): EXEC and scripts run commands from inside a command. */
+  callDepth = 0;
 
   // ---- Command execution -------------------------------------------------------------
 
@@ -270,6 +293,9 @@ export class Server implements KeyspaceHost {
   /** Observers of every executed command (MONITOR). */
   readonly commandListeners: ((c: Client, cmd: Command, argv: string[]) => void)[] = [];
   afterCommand(c: Client, cmd: Command, argv: string[], usec: number, dirtied: boolean): void {
+    // Propagation first: a push must be replayed before the pops it serves below.
+    if (dirtied && !cmd.runsCommands && this.propagationSinks.length !== 0) this.pendingPropagation.push([c.db.id, c.propagateArgv ?? argv]);
+    if (this.callDepth === 0 && this.pendingPropagation.length !== 0) this.propagatePending();
     if (this.commandListeners.length !== 0) for (const l of this.commandListeners) l(c, cmd, argv);
     if (this.blocking.count !== 0 && !this.servingBlocked && this.execDepth === 0) {
       this.servingBlocked = true;
@@ -282,9 +308,6 @@ export class Server implements KeyspaceHost {
     if (this.slowlogThreshold >= 0 && usec >= this.slowlogThreshold) this.slowlog.consider(c, argv, usec, this.nowMs);
     if (this.latencyThreshold > 0 && usec >= this.latencyThreshold * 1000) {
       this.latency.considerCommand(cmd, usec, this.latencyThreshold);
-    }
-    if (dirtied && this.propagationSinks.length !== 0) {
-      this.propagate(c.db.id, c.propagateArgv ?? argv);
     }
   }
 

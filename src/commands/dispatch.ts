@@ -69,6 +69,7 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   const previousClient = server.currentClient;
   if (previousClient === null || c.socket !== null) server.currentClient = c;
   let failed = false;
+  server.callDepth++;
   try {
     if (server.beforeWrite !== null && cmd.isWrite) server.beforeWrite(c, cmd, argv);
     cmd.handler!(c, argv);
@@ -81,6 +82,7 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
       replyError(server, c, err(`internal error running '${cmd.fullName}'`));
     }
   }
+  server.callDepth--;
   const end = performance.now();
   server.clock = end;
   const usec = Math.round((end - start) * 1000);

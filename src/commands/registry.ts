@@ -21,6 +21,8 @@ export interface CommandStats {
   failedCalls: number;
 }
 
+const COMMANDS_RUNNING_COMMANDS = new Set(['exec', 'eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
+
 export class Command {
   readonly subcommands: Map<string, Command> | null;
   readonly stats: CommandStats = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 };
@@ -30,6 +32,11 @@ export class Command {
   readonly noAuth: boolean;
   readonly denyOom: boolean;
   readonly isModuleOrLoading: boolean;
+  /**
+   * EXEC and scripts run other commands: those are propagated (AOF, replicas), not the
+   * command itself (Redis's preventCommandPropagation in execCommand and evalCommand).
+   */
+  readonly runsCommands: boolean;
 
   constructor(
     readonly spec: CommandSpec,
@@ -43,6 +50,7 @@ export class Command {
     this.noAuth = this.flagSet.has('NO_AUTH');
     this.denyOom = this.flagSet.has('DENYOOM');
     this.isModuleOrLoading = this.flagSet.has('LOADING');
+    this.runsCommands = COMMANDS_RUNNING_COMMANDS.has(spec.name);
   }
 
   /** "get", or "client|list" for a subcommand. */

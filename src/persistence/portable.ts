@@ -85,3 +85,24 @@ export function fromPortable(p: PortableValue, limits: TypeLimits): RedisValue {
     }
   }
 }
+
+/** Approximate bytes a portable copy holds (copy-on-write accounting, like copied pages). */
+export function portableSize(p: PortableValue): number {
+  const ENTRY = 16;
+  switch (p.type) {
+    case 'string':
+      return p.value.length;
+    case 'list':
+      return p.items.reduce((n, s) => n + ENTRY + s.length, 0);
+    case 'set':
+      return p.members.reduce((n, s) => n + ENTRY + s.length, 0);
+    case 'hash':
+      return p.pairs.reduce((n, [f, v]) => n + 2 * ENTRY + f.length + v.length, 0);
+    case 'zset':
+      return p.entries.reduce((n, [m]) => n + 2 * ENTRY + m.length, 0);
+    default: {
+      const never: never = p;
+      return never;
+    }
+  }
+}

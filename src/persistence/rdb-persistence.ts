@@ -5,22 +5,20 @@
  * reports. Every file is written to a temporary name, fsynced and renamed, so a crash never
  * leaves a half-written dump in place of a good one.
  */
-import { openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync, readFileSync, existsSync, fsync, close, rename, unlink } from 'node:fs';
+import { openSync, fsyncSync, closeSync, renameSync, unlinkSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Server } from '../server.js';
 import type { Client } from '../network/client.js';
+import { BackgroundFileWrite, writeAll } from './background-file.js';
 import type { Command } from '../commands/registry.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
 import { ReplyError } from '../errors.js';
-import { extractKeys } from '../commands/keys.js';
 import { Snapshot } from './snapshot.js';
 import { RdbWriter, parseRdb, type RdbContents } from './rdb/file.js';
 import { RdbFormatError } from './rdb/input.js';
 import { fromPortable, typeLimits } from './portable.js';
 
-/** How long one slice of a background save may run before serving clients again. */
-const SLICE_MS = 1;
 /** serverCron's CONFIG_BGSAVE_RETRY_DELAY: seconds before retrying a failed background save. */
 const BGSAVE_RETRY_DELAY_S = 5;
 
@@ -32,11 +30,8 @@ const MISCONF = new ReplyError(
 export class RdbLoadError extends Error {}
 
 interface BackgroundSave {
-  readonly snapshot: Snapshot;
-  readonly startedMs: number;
+  readonly write: BackgroundFileWrite;
   readonly dirtyAtStart: number;
-  readonly tempPath: string;
-  fd: number;
   aborted: boolean;
   readonly done: Promise<boolean>;
 }
@@ -68,12 +63,12 @@ export class RdbPersistence {
   }
 
   get currentSnapshot(): Snapshot | null {
-    return this.bg?.snapshot ?? null;
+    return this.bg?.write.snapshot ?? null;
   }
 
   /** Seconds the running background save has taken so far, or -1. */
   get currentSeconds(): number {
-    return this.bg === null ? -1 : Math.floor((Date.now() - this.bg.startedMs) / 1000);
+    return this.bg === null ? -1 : Math.floor((Date.now() - this.bg.write.startedMs) / 1000);
   }
 
   get filePath(): string {
@@ -110,7 +105,7 @@ export class RdbPersistence {
     const target = this.filePath;
     const temp = path.join(path.dirname(target), `temp-${process.pid}.rdb`);
     let fd = -1;
-    const snapshot = new Snapshot(server.dbs, server.config.bool('rdbcompression'));
+    const snapshot = new Snapshot(server.dbs);
     try {
       fd = openSync(temp, 'w');
       const out = fd;
@@ -147,61 +142,25 @@ export class RdbPersistence {
     const server = this.server;
     this.lastBgsaveTryMs = Date.now();
     const target = this.filePath;
-    const tempPath = path.join(path.dirname(target), `temp-${process.pid}.rdb`);
-    let fd = -1;
-    let openError: Error | null = null;
-    try {
-      fd = openSync(tempPath, 'w');
-    } catch (e) {
-      // Like a forked child failing to open its file: the save has started and then fails.
-      openError = e as Error;
-      server.log.warning(`Failed opening the temp RDB file temp-${process.pid}.rdb (in server root dir ${path.dirname(target)}) for saving: ${openError.message}`);
-    }
-    const snapshot = new Snapshot(server.dbs, server.config.bool('rdbcompression'));
-    let finish!: (ok: boolean) => void;
-    const done = new Promise<boolean>((resolve) => (finish = resolve));
-    const bg: BackgroundSave = { snapshot, startedMs: Date.now(), dirtyAtStart: server.dirty, tempPath, fd, aborted: false, done };
+    const tempName = `temp-${process.pid}.rdb`;
+    const write = new BackgroundFileWrite(server, path.join(path.dirname(target), tempName), target, (out) => {
+      const writer = this.newWriter(out);
+      return { sink: writer, finish: () => writer.finish() };
+    });
+    const bg: BackgroundSave = {
+      write,
+      dirtyAtStart: server.dirty,
+      aborted: false,
+      done: write.done.then((error) => {
+        if (error !== null && !bg.aborted) {
+          server.log.warning(`Failed saving temp-${process.pid}.rdb (in server root dir ${path.dirname(target)}): ${error.message}`);
+        }
+        this.endBackground(bg, error === null);
+        return error === null;
+      }),
+    };
     this.bg = bg;
-    server.beforeWrite = (c, cmd, argv) => this.preserveKeys(snapshot, c, cmd, argv);
     server.log.notice(`Background saving started by pid ${process.pid}`);
-    const writer = this.newWriter((chunk) => writeAll(bg.fd, chunk));
-    const fail = (e: unknown): void => {
-      server.log.warning(`Write error saving DB on disk: ${(e as Error).message}`);
-      this.endBackground(bg, false);
-      finish(false);
-    };
-    const slice = (): void => {
-      if (bg.aborted) return finish(false);
-      if (openError !== null) return fail(openError);
-      let complete: boolean;
-      try {
-        complete = snapshot.step(writer, performance.now() + SLICE_MS, () => performance.now());
-        if (complete) writer.finish();
-      } catch (e) {
-        return fail(e);
-      }
-      if (!complete) {
-        setImmediate(slice);
-        return;
-      }
-      // The dataset is written: the copy-on-write hook is no longer needed while the
-      // file is made durable.
-      server.beforeWrite = null;
-      fsync(bg.fd, (fsyncError) => {
-        if (fsyncError !== null) return fail(fsyncError);
-        close(bg.fd, (closeError) => {
-          bg.fd = -1;
-          if (closeError !== null) return fail(closeError);
-          if (bg.aborted) return finish(false);
-          rename(tempPath, target, (renameError) => {
-            if (renameError !== null) return fail(renameError);
-            this.endBackground(bg, true);
-            finish(true);
-          });
-        });
-      });
-    };
-    setImmediate(slice);
     return true;
   }
 
@@ -209,28 +168,17 @@ export class RdbPersistence {
     if (this.bg !== bg) return;
     const server = this.server;
     this.bg = null;
-    server.beforeWrite = null;
-    bg.snapshot.release();
-    if (bg.fd !== -1) {
-      try {
-        closeSync(bg.fd);
-      } catch {
-        // already closed
-      }
-      bg.fd = -1;
-    }
-    this.lastBgsaveTimeSec = Math.floor((Date.now() - bg.startedMs) / 1000);
-    this.lastCowSize = bg.snapshot.cowBytes;
+    this.lastBgsaveTimeSec = Math.floor((Date.now() - bg.write.startedMs) / 1000);
+    this.lastCowSize = bg.write.snapshot.cowBytes;
     if (ok) {
       server.log.notice('Background saving terminated with success');
       server.dirty -= bg.dirtyAtStart;
       server.lastSaveMs = Date.now();
       this.lastBgsaveStatus = 'ok';
       this.saves++;
-    } else {
-      if (!bg.aborted) server.log.warning('Background saving error');
-      unlink(bg.tempPath, () => undefined);
-      if (!bg.aborted) this.lastBgsaveStatus = 'err';
+    } else if (!bg.aborted) {
+      server.log.warning('Background saving error');
+      this.lastBgsaveStatus = 'err';
     }
     this.updateMisconfGate();
     if (this.scheduled) {
@@ -245,6 +193,7 @@ export class RdbPersistence {
     if (bg === null) return;
     bg.aborted = true;
     this.server.log.notice('Background saving aborted');
+    bg.write.abort();
     this.endBackground(bg, false);
   }
 
@@ -281,17 +230,6 @@ export class RdbPersistence {
   /** Resolves when the running background save ends (true when it succeeded). */
   waitForBackground(): Promise<boolean> {
     return this.bg?.done ?? Promise.resolve(true);
-  }
-
-  /** The copy-on-write hook: keeps the values a write command is about to change. */
-  private preserveKeys(snapshot: Snapshot, c: Client, cmd: Command, argv: string[]): void {
-    const db = c.db;
-    // A command whose key specs are incomplete (SORT ... STORE) may name a key anywhere.
-    if (hasIncompleteKeySpecs(cmd)) {
-      for (let i = 1; i < argv.length; i++) snapshot.preserve(db, argv[i]!);
-      return;
-    }
-    for (const ref of extractKeys(cmd.spec, argv)) snapshot.preserve(db, argv[ref.index]!);
   }
 
   /** serverCron: save points, and a scheduled BGSAVE once nothing else runs. */
@@ -380,24 +318,6 @@ export class RdbPersistence {
     this.lastLoadKeysExpired = expired;
     if (expired !== 0) server.log.notice(`Done loading RDB, keys loaded: ${loaded}, keys expired: ${expired}.`);
   }
-}
-
-const incompleteKeySpecs = new WeakMap<Command, boolean>();
-
-/** True when the command's key specs can't find every key (an unknown begin_search, or none). */
-function hasIncompleteKeySpecs(cmd: Command): boolean {
-  let known = incompleteKeySpecs.get(cmd);
-  if (known === undefined) {
-    const specs = cmd.spec.keySpecs;
-    known = specs.length === 0 || specs.some((ks) => (ks.begin_search.index === undefined && ks.begin_search.keyword === undefined) || (ks.flags ?? []).includes('INCOMPLETE'));
-    incompleteKeySpecs.set(cmd, known);
-  }
-  return known;
-}
-
-function writeAll(fd: number, chunk: Buffer): void {
-  let off = 0;
-  while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
 }
 
 function removeQuietly(file: string): void {

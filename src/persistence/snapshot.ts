@@ -9,22 +9,28 @@
  * - Copy-on-write: before a write command runs, the dispatcher calls `preserve` for each key
  *   it names. If that key's value is an object (strings are immutable JS strings, so only
  *   aggregates and in-place-mutable strings need this) that the snapshot has not written
- *   yet, it is serialized right away, as it is before the write; the writer later emits
- *   those bytes instead. Renaming or moving a key is a write on it, so a value is always
+ *   yet, a copy is taken right away, as it is before the write; the writer later emits
+ *   the copy instead. Renaming or moving a key is a write on it, so a value is always
  *   preserved before it can be reached, and changed, under another name or database.
  * The cost is what Redis pays in copied pages: the bytes of values changed during the save
  * (reported as current_cow_size), plus one reference per key while it runs.
  */
 import type { Database, FrozenDatabase } from '../keyspace/db.js';
-import { encodeValue, type RdbWriter } from './rdb/file.js';
-import { toPortable } from './portable.js';
+import type { PortableValue } from './rdb/values.js';
+import { toPortable, portableSize } from './portable.js';
+
+/** Where a snapshot's keys go: an RDB file (RdbWriter) or an AOF base of commands. */
+export interface SnapshotSink {
+  selectDb(id: number, size: number, expires: number): void;
+  key(key: string, expireMs: number, value: PortableValue): void;
+}
 
 export class Snapshot {
   private readonly frozen: FrozenDatabase[];
   /** Frozen database by the identity of the slot tables it was copied from. */
   private readonly byLayout = new Map<object, number>();
   /** Values preserved before a write, by frozen database and slot. */
-  private readonly copies: Map<number, Buffer>[];
+  private readonly copies: Map<number, PortableValue>[];
   private dbPos = 0;
   private slot = 0;
   private dbStarted = false;
@@ -33,10 +39,7 @@ export class Snapshot {
   /** Bytes of values preserved by copy-on-write (INFO current_cow_size). */
   cowBytes = 0;
 
-  constructor(
-    private readonly dbs: readonly Database[],
-    private readonly compress: boolean,
-  ) {
+  constructor(private readonly dbs: readonly Database[]) {
     this.frozen = dbs.map((db) => db.freeze());
     this.copies = this.frozen.map(() => new Map());
     this.frozen.forEach((f, i) => this.byLayout.set(f.layout, i));
@@ -57,13 +60,13 @@ export class Snapshot {
     if (value === null || value === undefined || typeof value === 'string' || value !== db.valueAt(slot)) return;
     const copies = this.copies[index]!;
     if (copies.has(slot)) return;
-    const encoded = encodeValue(toPortable(value), this.compress);
-    copies.set(slot, encoded);
-    this.cowBytes += encoded.length;
+    const copy = toPortable(value);
+    copies.set(slot, copy);
+    this.cowBytes += portableSize(copy);
   }
 
   /** Writes keys until `deadline` (performance.now() ms) passes; returns true when all are written. */
-  step(writer: RdbWriter, deadline: number, now: () => number): boolean {
+  step(writer: SnapshotSink, deadline: number, now: () => number): boolean {
     let sinceClockCheck = 0;
     while (this.dbPos < this.frozen.length) {
       const f = this.frozen[this.dbPos]!;
@@ -79,12 +82,8 @@ export class Snapshot {
         }
         const expireMs = f.expires.size === 0 ? -1 : (f.expires.get(key) ?? -1);
         const copy = copies.get(slot);
-        if (copy !== undefined) {
-          writer.keyEncoded(key, expireMs, copy);
-          copies.delete(slot);
-        } else {
-          writer.key(key, expireMs, toPortable(f.values[slot]!));
-        }
+        if (copy !== undefined) copies.delete(slot);
+        writer.key(key, expireMs, copy ?? toPortable(f.values[slot]!));
         this.keysWritten++;
         if (++sinceClockCheck === 64) {
           sinceClockCheck = 0;
@@ -98,8 +97,12 @@ export class Snapshot {
     return true;
   }
 
-  /** Unpins the databases' layouts; call once, when the save ends or is abandoned. */
+  released = false;
+
+  /** Unpins the databases' layouts, when the save ends or is abandoned (idempotent). */
   release(): void {
+    if (this.released) return;
+    this.released = true;
     for (const db of this.dbs) db.layoutPins--;
     this.frozen.length = 0;
     this.copies.length = 0;

@@ -138,15 +138,6 @@ export class RdbWriter {
     this.flush(false);
   }
 
-  /** A key whose value was serialized earlier by encodeValue (a copy-on-write snapshot). */
-  keyEncoded(key: string, expireMs: number, encoded: Buffer): void {
-    this.expire(expireMs);
-    this.out.byte(encoded[0]!);
-    this.out.string(key);
-    this.out.bytes(encoded.subarray(1));
-    this.flush(false);
-  }
-
   /** EOF and the checksum (zero when rdbchecksum is off). */
   finish(): void {
     this.out.byte(RdbOpcode.EOF);
