@@ -141,18 +141,18 @@ export class PubSub {
     return s === undefined ? { channels: 0, patterns: 0, shard: 0 } : { channels: s.channels.size, patterns: s.patterns.size, shard: s.shard.size };
   }
 
-  /** pubsubPublishMessage: channel subscribers, then every matching pattern. Returns receivers. */
+  /**
+   * pubsubPublishMessage: channel subscribers, then every matching pattern. Returns receivers.
+   * Each frame is encoded once per protocol and copied into every subscriber's buffer (a
+   * fan-out to many subscribers costs one copy each, not a re-encoding).
+   */
   publish(channel: string, message: string, shard = false): number {
     let receivers = 0;
     const direct = (shard ? this.shardChannels : this.channels).get(channel);
     if (direct !== undefined) {
+      const frame = new Frames(shard ? SMESSAGE : MESSAGE, `${bulk(channel)}${bulk(message)}`);
       for (const t of direct) {
-        asPush(t, () => {
-          t.w.pushHeader(3);
-          t.w.bulk(shard ? 'smessage' : 'message');
-          t.w.bulk(channel);
-          t.w.bulk(message);
-        });
+        pushFrame(t, frame.for(t.w.resp));
         this.delivered(t);
         receivers++;
       }
@@ -160,14 +160,9 @@ export class PubSub {
     if (shard) return receivers;
     for (const [pattern, clients] of this.patterns) {
       if (!globMatch(pattern, channel)) continue;
+      const frame = new Frames(PMESSAGE, `${bulk(pattern)}${bulk(channel)}${bulk(message)}`);
       for (const t of clients) {
-        asPush(t, () => {
-          t.w.pushHeader(4);
-          t.w.bulk('pmessage');
-          t.w.bulk(pattern);
-          t.w.bulk(channel);
-          t.w.bulk(message);
-        });
+        pushFrame(t, frame.for(t.w.resp));
         this.delivered(t);
         receivers++;
       }
@@ -176,7 +171,7 @@ export class PubSub {
   }
 
   private delivered(t: Client): void {
-    this.server.addPendingWrite(t);
+    t.markPendingWrite();
     if (this.hardLimit !== 0 || this.softLimit !== 0) this.checkOutputLimit(t);
   }
 
@@ -257,4 +252,37 @@ function asPush(c: Client, write: () => void): void {
 export function pushTo(c: Client, write: () => void): void {
   asPush(c, write);
   c.markPendingWrite();
+}
+
+/** The fixed start of each kind of message frame, after the length prefix (`*n` or `>n`). */
+const MESSAGE = { n: 3, head: '$7\r\nmessage\r\n' };
+const SMESSAGE = { n: 3, head: '$8\r\nsmessage\r\n' };
+const PMESSAGE = { n: 4, head: '$8\r\npmessage\r\n' };
+
+function bulk(s: string): string {
+  return `$${s.length}\r\n${s}\r\n`;
+}
+
+/** One message frame, encoded on first use for RESP2 (an array) and RESP3 (a push). */
+class Frames {
+  private resp2: string | null = null;
+  private resp3: string | null = null;
+  constructor(
+    private readonly kind: { n: number; head: string },
+    private readonly body: string,
+  ) {}
+
+  for(resp: number): string {
+    if (resp === 2) return (this.resp2 ??= `*${this.kind.n}\r\n${this.kind.head}${this.body}`);
+    return (this.resp3 ??= `>${this.kind.n}\r\n${this.kind.head}${this.body}`);
+  }
+}
+
+/** Appends an encoded push to `c`'s output even under CLIENT REPLY OFF/SKIP (see asPush). */
+function pushFrame(c: Client, frame: string): void {
+  const w = c.w;
+  const muted = w.muted;
+  w.muted = false;
+  w.raw(frame);
+  w.muted = muted;
 }
