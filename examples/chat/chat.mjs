@@ -4,7 +4,7 @@
 //   node examples/chat/chat.mjs bob kitchen 7000  -> room "kitchen" on port 7000 (also: NODIS_PORT)
 //
 // A room is a pub/sub channel, chat:<room>; every message is also appended to the list
-// chat:<room>:history (the last 100 are kept), and whoever joins first sees the last 10.
+// chat:<room>:history (the last 100 are kept); whoever joins is first shown the last 10.
 // Type a line and press Enter to send it; Ctrl-D (end of input) leaves the room.
 import readline from 'node:readline';
 import { createClient } from 'redis';
@@ -34,7 +34,7 @@ async function send(text) {
 await subscriber.subscribe(channel, (message) => console.log(message));
 const past = await client.lRange(history, -HISTORY_SHOWN, -1);
 if (past.length > 0) {
-  console.log(`--- last ${past.length} messages in #${room} ---`);
+  console.log(`--- last ${past.length} message${past.length > 1 ? 's' : ''} in #${room} ---`);
   for (const line of past) console.log(line);
 }
 console.log(`--- you are ${name} in #${room}; type a message and press Enter, Ctrl-D to leave ---`);

@@ -4,7 +4,7 @@
 #   python3 examples/chat/chat.py bob kitchen 7000 -> room "kitchen" on port 7000 (also: NODIS_PORT)
 #
 # A room is a pub/sub channel, chat:<room>; every message is also appended to the list
-# chat:<room>:history (the last 100 are kept), and whoever joins first sees the last 10.
+# chat:<room>:history (the last 100 are kept); whoever joins is first shown the last 10.
 # Type a line and press Enter to send it; Ctrl-D (end of input) leaves the room.
 import os
 import sys
@@ -44,7 +44,7 @@ while True:  # wait for the confirmation: from now on no message is missed
 
 past = r.lrange(history, -HISTORY_SHOWN, -1)
 if past:
-    print(f"--- last {len(past)} messages in #{room} ---")
+    print(f"--- last {len(past)} message{'s' if len(past) > 1 else ''} in #{room} ---")
     for line in past:
         print(line)
 print(f"--- you are {name} in #{room}; type a message and press Enter, Ctrl-D to leave ---", flush=True)

@@ -187,13 +187,15 @@ export class PubSub {
     let soft = false;
     if (this.softLimit !== 0 && used >= this.softLimit) {
       const since = this.softSince.get(t);
-      if (since === undefined) this.softSince.set(t, now);
-      else if (now - since >= this.softSeconds * 1000) soft = true;
+      if (since === undefined) {
+        this.softSince.set(t, now);
+        this.softCount++;
+      } else if (now - since >= this.softSeconds * 1000) soft = true;
     } else {
-      this.softSince.delete(t);
+      this.forgetSoft(t);
     }
     if (!hard && !soft) return;
-    this.softSince.delete(t);
+    this.forgetSoft(t);
     if (this.closing.has(t)) return;
     this.closing.add(t);
     this.server.log.warning(`Client id=${t.id} closed for overcoming of output buffer limits.`);
@@ -206,6 +208,11 @@ export class PubSub {
   private softLimit = 0;
   private softSeconds = 0;
   private readonly softSince = new WeakMap<Client, number>();
+  /** Entries set in softSince (stale ones of closed clients included): 0 skips the lookups. */
+  private softCount = 0;
+  private forgetSoft(t: Client): void {
+    if (this.softCount !== 0 && this.softSince.delete(t)) this.softCount--;
+  }
   private readonly closing = new WeakSet<Client>();
 
   private readLimits(value: string): void {
