@@ -20,6 +20,7 @@ import { PubSub } from './pubsub/pubsub.js';
 import { Tracking } from './tracking/tracking.js';
 import { ClientPause } from './pause/pause.js';
 import { RdbPersistence } from './persistence/rdb-persistence.js';
+import { AppendOnlyFile } from './persistence/aof/append-only.js';
 import { ServerStats } from './info/stats.js';
 import { Logger, type LogLevel } from './logger.js';
 import { MAX_CLIENTS, type ReplyError } from './errors.js';
@@ -126,6 +127,8 @@ export class Server implements KeyspaceHost {
   beforeWrite: ((c: Client, cmd: Command, argv: string[]) => void) | null = null;
   /** RDB snapshots: SAVE, BGSAVE, save points, loading at startup. */
   readonly rdb: RdbPersistence;
+  /** The append-only file: appending, fsync policy, rewrites, loading at startup. */
+  readonly aof: AppendOnlyFile;
   readonly propagationSinks: PropagationSink[] = [];
   readonly keyModifiedListeners: KeyModifiedListener[] = [];
   readonly keyspaceEventListeners: KeyspaceEventListener[] = [];
@@ -166,7 +169,11 @@ export class Server implements KeyspaceHost {
     this.tracking = new Tracking(this);
     this.pause = new ClientPause(this);
     this.rdb = new RdbPersistence(this);
-    this.startupHooks.push(() => this.rdb.loadAtStartup());
+    this.aof = new AppendOnlyFile(this);
+    // Startup loads the AOF when it is enabled, else the RDB file (loadDataFromDisk).
+    this.startupHooks.push(() => {
+      if (!this.aof.loadAtStartup()) this.rdb.loadAtStartup();
+    });
     const debugAllowed = debugGate(this);
     this.gates.push((c, cmd) => debugAllowed(c, cmd.fullName));
     this.updateLfu();
@@ -365,6 +372,8 @@ export class Server implements KeyspaceHost {
   /** Writes out every client with pending replies (handleClientsWithPendingWrites). */
   flushPendingWrites(): void {
     this.flushScheduled = false;
+    // The AOF is written (and with appendfsync always, synced) before any reply goes out.
+    this.aof.flush();
     if (this.pendingWrites.size === 0) return;
     for (const c of this.pendingWrites) c.flush();
     this.pendingWrites.clear();

@@ -35,12 +35,14 @@ function bgsaveCommand(c: Client, argv: string[]): void {
   if (rdb.inProgress) throw BGSAVE_IN_PROGRESS;
   // Redis can't fork from inside EXEC and schedules the save for after it; so does nodis,
   // so a transaction's writes all land in the same snapshot.
-  if (server.execDepth > 0) {
+  if (server.aof.rewriteInProgress || server.execDepth > 0) {
+    if (!schedule && server.execDepth === 0) {
+      throw err("Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+    }
     rdb.scheduled = true;
     c.w.simple('Background saving scheduled');
     return;
   }
-  void schedule;
   if (!rdb.startBackground()) throw SAVE_FAILED;
   c.w.simple('Background saving started');
 }
@@ -109,7 +111,13 @@ function restoreCommand(c: Client, argv: string[]): void {
   c.w.ok();
 }
 
+function bgrewriteaofCommand(c: Client): void {
+  const outcome = c.server.aof.requestRewrite(c.server.execDepth > 0);
+  c.w.simple(outcome === 'started' ? 'Background append only file rewriting started' : 'Background append only file rewriting scheduled');
+}
+
 export const persistenceCommands: HandlerTable = {
+  bgrewriteaof: bgrewriteaofCommand,
   save: saveCommand,
   bgsave: bgsaveCommand,
   dump: dumpCommand,

@@ -217,6 +217,15 @@ function debugCommand(c: Client, argv: string[]): void {
     c.w.simple(`Value at:0x0 refcount:1 encoding:${encoding} serializedlength:${isString(v) ? v.length : 0} lru:${c.db.getLru(argv[2]!) ?? 0} lru_seconds_idle:${idle}`);
   } else if (sub === 'RELOAD') {
     debugReload(c, argv);
+  } else if (sub === 'LOADAOF' && argv.length === 2) {
+    try {
+      c.server.aof.reload();
+    } catch (e) {
+      c.server.log.warning((e as Error).message);
+      throw err('Error trying to load the AOF files');
+    }
+    c.server.log.warning('Append Only File loaded by DEBUG LOADAOF');
+    c.w.ok();
   } else if (sub === 'JMAP' || sub === 'LOG') {
     if (sub === 'LOG') c.server.log.warning(`DEBUG LOG: ${argv.slice(2).join(' ')}`);
     c.w.ok();
@@ -228,6 +237,8 @@ function debugCommand(c: Client, argv: string[]): void {
       'RELOAD [option ...]',
       '    Save the RDB on disk and reload it back to memory. Options: NOSAVE (don\'t save first),',
       '    NOFLUSH (don\'t empty the dataset first), MERGE (allow keys already present).',
+      'LOADAOF',
+      '    Flush the AOF buffers on disk and reload the AOF in memory.',
       'OBJECT <key>',
       '    Low-level details about the value of <key>.',
       'SET-ACTIVE-EXPIRE <0|1>',

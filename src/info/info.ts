@@ -97,6 +97,7 @@ const memory: Section = (s) => {
 
 const persistence: Section = (s) => {
   const rdb = s.rdb;
+  const aof = s.aof;
   const snapshot = rdb.currentSnapshot;
   return [
     ['loading', 0],
@@ -117,18 +118,28 @@ const persistence: Section = (s) => {
     ['rdb_last_cow_size', rdb.lastCowSize],
     ['rdb_last_load_keys_expired', rdb.lastLoadKeysExpired],
     ['rdb_last_load_keys_loaded', rdb.lastLoadKeysLoaded],
-    ['aof_enabled', 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
-    ['aof_last_cow_size', 0],
+    ['aof_enabled', aof.state === 'off' ? 0 : 1],
+    ['aof_rewrite_in_progress', aof.rewriteInProgress ? 1 : 0],
+    ['aof_rewrite_scheduled', aof.rewriteScheduled ? 1 : 0],
+    ['aof_last_rewrite_time_sec', aof.lastRewriteTimeSec],
+    ['aof_current_rewrite_time_sec', aof.currentRewriteSeconds],
+    ['aof_last_bgrewrite_status', aof.lastBgrewriteStatus],
+    ['aof_rewrites', aof.rewrites],
+    ['aof_rewrites_consecutive_failures', aof.consecutiveFailures],
+    ['aof_last_write_status', aof.lastWriteStatus],
+    ['aof_last_cow_size', aof.lastCowSize],
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
+    ...(aof.state === 'off'
+      ? []
+      : ([
+          ['aof_current_size', aof.currentSize],
+          ['aof_base_size', aof.baseSize],
+          ['aof_pending_rewrite', aof.rewriteScheduled ? 1 : 0],
+          ['aof_buffer_length', aof.bufferLength],
+          ['aof_pending_bio_fsync', 0],
+          ['aof_delayed_fsync', aof.delayedFsync],
+        ] as [string, string | number][])),
   ];
 };
 

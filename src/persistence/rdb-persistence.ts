@@ -181,10 +181,6 @@ export class RdbPersistence {
       this.lastBgsaveStatus = 'err';
     }
     this.updateMisconfGate();
-    if (this.scheduled) {
-      this.scheduled = false;
-      this.startBackground();
-    }
   }
 
   /** Stops a running background save, removing its temp file (SHUTDOWN, FLUSHALL, DEBUG RELOAD). */
@@ -234,7 +230,7 @@ export class RdbPersistence {
 
   /** serverCron: save points, and a scheduled BGSAVE once nothing else runs. */
   private cron(now: number): void {
-    if (this.bg !== null) return;
+    if (this.bg !== null || this.server.aof.rewriteInProgress) return;
     if (this.scheduled) {
       this.scheduled = false;
       this.startBackground();

@@ -17,6 +17,16 @@ import { parseRdb } from '../../src/persistence/rdb/file.js';
 import { Crc64 } from '../../src/persistence/crc64.js';
 import type { RunningServer } from '../../src/index.js';
 
+/** A server answers -LOADING while it loads its files: wait until it answers PING. */
+async function loaded(c: RespClient): Promise<RespClient> {
+  const deadline = Date.now() + 20000;
+  while ((await c.call('PING')) !== '+PONG\r\n') {
+    assert.ok(Date.now() < deadline, 'the server finished loading');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return c;
+}
+
 const tempDirs: string[] = [];
 function tempDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nodis-persist-'));
@@ -57,7 +67,7 @@ after(() => {
 describe('RDB persistence interop with real Redis', { skip: hasRedis() ? false : 'redis-server not installed' }, () => {
   test("nodis loads a dump.rdb written by Redis's SAVE (every type and encoding, TTLs, several dbs)", async () => {
     const redis = await startRedis();
-    const rc = await RespClient.connect(redis.port);
+    const rc = await loaded(await RespClient.connect(redis.port));
     try {
       await populate(rc);
       assert.equal(await rc.call('SAVE'), '+OK\r\n');
@@ -108,7 +118,7 @@ describe('RDB persistence interop with real Redis', { skip: hasRedis() ? false :
       const check = spawnSync('redis-check-rdb', [path.join(dir, 'dump.rdb')], { encoding: 'utf8' });
       assert.equal(check.status, 0, check.stdout + check.stderr);
       const redis = await startRedis(['--dir', dir]);
-      const rc = await RespClient.connect(redis.port);
+      const rc = await loaded(await RespClient.connect(redis.port));
       try {
         assertSameDataset(await readDataset(rc), expected);
       } finally {
@@ -120,7 +130,7 @@ describe('RDB persistence interop with real Redis', { skip: hasRedis() ? false :
 
   test('DUMP payloads RESTORE across the two servers, both ways', async () => {
     const redis = await startRedis();
-    const rc = await RespClient.connect(redis.port);
+    const rc = await loaded(await RespClient.connect(redis.port));
     const { server, c } = await nodisOn(tempDir());
     try {
       await populate(rc);

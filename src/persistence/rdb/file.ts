@@ -19,6 +19,8 @@ export interface RdbContents {
   readonly version: number;
   readonly aux: Map<string, string>;
   readonly dbs: Map<number, RdbKey[]>;
+  /** Bytes the RDB took (an AOF base with an RDB preamble continues with commands after it). */
+  readonly length: number;
 }
 
 /** Parses a whole RDB file, verifying its checksum (unless it was written without one). */
@@ -79,7 +81,7 @@ export function parseRdb(buf: Buffer, verifyChecksum = true): RdbContents {
             if (!actual.equals(stored)) throw new RdbFormatError('Wrong RDB checksum', input.pos - 8);
           }
         }
-        return { version, aux, dbs };
+        return { version, aux, dbs, length: input.pos };
       }
       default: {
         const key = input.string();
