@@ -363,14 +363,31 @@ export class Server implements KeyspaceHost {
 
   addPendingWrite(c: Client): void {
     this.pendingWrites.add(c);
+    this.scheduleOutput();
+  }
+
+  private scheduleOutput(): void {
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.flushPendingWrites());
+      setImmediate(() => this.writeOutput());
     }
   }
 
-  /** Writes out every client with pending replies (handleClientsWithPendingWrites). */
+  /**
+   * Writes out every client with pending replies (handleClientsWithPendingWrites). With
+   * appendfsync always and writes waiting to be synced, the replies wait for the end of the
+   * event-loop turn instead, so one fsync covers every client that wrote in it (group commit,
+   * as Redis's beforeSleep does).
+   */
   flushPendingWrites(): void {
+    if (this.aof.syncsBeforeReplies) {
+      this.scheduleOutput();
+      return;
+    }
+    this.writeOutput();
+  }
+
+  private writeOutput(): void {
     this.flushScheduled = false;
     // The AOF is written (and with appendfsync always, synced) before any reply goes out.
     this.aof.flush();

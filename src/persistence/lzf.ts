@@ -10,13 +10,23 @@ const HASH_BITS = 14;
 const MAX_LIT = 32;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
+const table = new Int32Array(1 << HASH_BITS);
+let nextOrigin = 1;
 
 /** Compresses `input` into at most `maxOut` bytes; returns null when it doesn't fit (store it raw). */
 export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
   const inLen = input.length;
   if (inLen === 0 || maxOut <= 0) return null;
   const out = Buffer.allocUnsafe(maxOut + MAX_LIT + 3);
-  const table = new Int32Array(1 << HASH_BITS).fill(-1);
+  // One hash table for every call (most RDB strings are short: allocating and clearing
+  // 64 KB per string dominated SAVE). Entries hold `origin + position`; an entry below this
+  // call's origin was left by an earlier call and counts as empty.
+  if (nextOrigin + inLen + 1 > 0x7fffffff) {
+    table.fill(0);
+    nextOrigin = 1;
+  }
+  const origin = nextOrigin;
+  nextOrigin += inLen + 1;
   let ip = 0;
   let op = 1; // out[0] will hold the first literal run's control byte
   let lit = 0;
@@ -24,8 +34,9 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
     ((((input[p]! << 16) | (input[p + 1]! << 8) | input[p + 2]!) * 2654435761) >>> (32 - HASH_BITS)) & ((1 << HASH_BITS) - 1);
   while (ip < inLen - 2) {
     const h = hash(ip);
-    const ref = table[h]!;
-    table[h] = ip;
+    const stored = table[h]!;
+    const ref = stored >= origin ? stored - origin : -1;
+    table[h] = origin + ip;
     const off = ip - ref - 1;
     if (
       ref >= 0 &&
@@ -51,7 +62,7 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
       }
       out[op++] = off & 0xff;
       // Index the positions inside the match so later data can refer to them.
-      for (let p = ip + 1; p < ip + len && p < inLen - 2; p++) table[hash(p)] = p;
+      for (let p = ip + 1; p < ip + len && p < inLen - 2; p++) table[hash(p)] = origin + p;
       ip += len;
       lit = 0;
       op++; // control byte of the next literal run

@@ -15,7 +15,7 @@ import type { Command } from '../commands/registry.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
 import { ReplyError } from '../errors.js';
 import { Snapshot } from './snapshot.js';
-import { RdbWriter, parseRdb, type RdbContents } from './rdb/file.js';
+import { RdbWriter, readRdb } from './rdb/file.js';
 import { RdbFormatError } from './rdb/input.js';
 import { fromPortable, typeLimits } from './portable.js';
 
@@ -277,42 +277,48 @@ export class RdbPersistence {
 
   /** Reads and loads an RDB file into the (empty) databases. */
   loadFile(file: string): void {
-    let contents: RdbContents;
+    let buf: Buffer;
     try {
-      contents = parseRdb(readFileSync(file));
+      buf = readFileSync(file);
     } catch (e) {
-      if (e instanceof RdbFormatError) throw new RdbLoadError(`Bad RDB file ${file}: ${e.message}`);
       throw new RdbLoadError(`Can't read RDB file ${file}: ${(e as Error).message}`);
     }
-    this.loadContents(contents, file);
+    this.loadBuffer(buf, file);
   }
 
-  /** Puts parsed keys into the databases; keys already expired are skipped (as a master does). */
-  loadContents(contents: RdbContents, source: string): void {
+  /**
+   * Loads an RDB image (a dump.rdb, or an AOF base's preamble) key by key; keys already
+   * expired are skipped, as a master does. Returns the bytes the RDB took.
+   */
+  loadBuffer(buf: Buffer, source: string): number {
     const server = this.server;
     const limits = typeLimits(server.config);
     const now = Date.now();
     let loaded = 0;
     let expired = 0;
-    for (const [id, keys] of contents.dbs) {
-      const db = server.dbs[id];
-      if (db === undefined) {
-        if (keys.length === 0) continue;
-        throw new RdbLoadError(`Bad RDB file ${source}: it has keys in DB ${id}, but the server has ${server.dbs.length} databases (see 'databases')`);
-      }
-      for (const k of keys) {
+    let length: number;
+    try {
+      ({ length } = readRdb(buf, (dbId, k) => {
+        const db = server.dbs[dbId];
+        if (db === undefined) {
+          throw new RdbLoadError(`Bad RDB file ${source}: it has keys in DB ${dbId}, but the server has ${server.dbs.length} databases (see 'databases')`);
+        }
         if (k.expireMs !== -1 && k.expireMs < now) {
           expired++;
-          continue;
+          return;
         }
         db.set(k.key, fromPortable(k.value, limits));
         if (k.expireMs !== -1) db.setExpire(k.key, k.expireMs);
         loaded++;
-      }
+      }));
+    } catch (e) {
+      if (e instanceof RdbFormatError) throw new RdbLoadError(`Bad RDB file ${source}: ${e.message}`);
+      throw e;
     }
     this.lastLoadKeysLoaded = loaded;
     this.lastLoadKeysExpired = expired;
     if (expired !== 0) server.log.notice(`Done loading RDB, keys loaded: ${loaded}, keys expired: ${expired}.`);
+    return length;
   }
 }
 

@@ -56,6 +56,8 @@ export class AppendOnlyFile {
   private fsyncInFlight = false;
   private lastFsyncMs = Date.now();
   private delayedFsyncs = 0;
+  /** appendfsync always, cached: the flush path asks on every event-loop turn. */
+  private fsyncAlways = false;
   /** Set while replaying files: replayed commands must not be appended again. */
   private loading = false;
 
@@ -63,6 +65,10 @@ export class AppendOnlyFile {
     server.propagationSinks.push((db, argv) => this.feed(db, argv));
     server.cronJobs.push((now) => this.cron(now));
     server.shutdownHooks.push(() => this.close());
+    this.fsyncAlways = server.config.get('appendfsync') === 'always';
+    server.config.onChange('appendfsync', (value) => {
+      this.fsyncAlways = value === 'always';
+    });
     server.config.onChange('appendonly', (value) => {
       if (value === 'yes' && this.state === 'off') this.start();
       else if (value === 'no' && this.state !== 'off') this.stop();
@@ -83,6 +89,11 @@ export class AppendOnlyFile {
 
   get currentRewriteSeconds(): number {
     return this.rewrite === null ? -1 : Math.floor((Date.now() - this.rewrite.write.startedMs) / 1000);
+  }
+
+  /** True when replies must wait for an fsync: appendfsync always, with writes buffered. */
+  get syncsBeforeReplies(): boolean {
+    return this.bufferBytes !== 0 && this.fsyncAlways;
   }
 
   get bufferLength(): number {
@@ -128,7 +139,7 @@ export class AppendOnlyFile {
     }
     this.currentSize += data.length;
     this.unsyncedBytes += data.length;
-    if (this.server.config.get('appendfsync') === 'always') this.fsyncNow();
+    if (this.fsyncAlways) this.fsyncNow();
   }
 
   private fsyncNow(): void {

@@ -8,8 +8,7 @@
 import { readFileSync, truncateSync } from 'node:fs';
 import type { Server } from '../../server.js';
 import { processCommand } from '../../commands/dispatch.js';
-import { parseRdb } from '../rdb/file.js';
-import { RdbFormatError } from '../rdb/input.js';
+import { RdbLoadError } from '../rdb-persistence.js';
 
 export class AofLoadError extends Error {}
 
@@ -69,11 +68,9 @@ export function loadAofFile(server: Server, file: string, isLast: boolean): AofL
   let pos = 0;
   if (buf.length >= 5 && buf.latin1Slice(0, 5) === 'REDIS') {
     try {
-      const contents = parseRdb(buf);
-      server.rdb.loadContents(contents, file);
-      pos = contents.length;
+      pos = server.rdb.loadBuffer(buf, file);
     } catch (e) {
-      if (e instanceof RdbFormatError) throw new AofLoadError(`Bad RDB preamble in the append only file ${file}: ${e.message}`);
+      if (e instanceof RdbLoadError) throw new AofLoadError(`Bad RDB preamble in the append only file ${file}: ${e.message}`);
       throw e;
     }
   }

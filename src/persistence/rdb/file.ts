@@ -23,8 +23,27 @@ export interface RdbContents {
   readonly length: number;
 }
 
-/** Parses a whole RDB file, verifying its checksum (unless it was written without one). */
+/** Parses a whole RDB file into memory, verifying its checksum (tests, small files). */
 export function parseRdb(buf: Buffer, verifyChecksum = true): RdbContents {
+  const dbs = new Map<number, RdbKey[]>([[0, []]]);
+  const { version, aux, length } = readRdb(buf, (dbId, key) => {
+    let keys = dbs.get(dbId);
+    if (keys === undefined) dbs.set(dbId, (keys = []));
+    keys.push(key);
+  }, verifyChecksum);
+  return { version, aux, dbs, length };
+}
+
+/**
+ * Reads an RDB file, handing each key to `onKey` as soon as it is decoded, so a large file
+ * is never held twice in memory. The checksum is verified at the end (a bad one throws
+ * after the keys were delivered: the caller refuses the load, as Redis does).
+ */
+export function readRdb(
+  buf: Buffer,
+  onKey: (dbId: number, key: RdbKey) => void,
+  verifyChecksum = true,
+): { version: number; aux: Map<string, string>; length: number } {
   const input = new RdbInput(buf);
   const magic = input.bytes(9).latin1Slice(0, 9);
   if (!magic.startsWith('REDIS')) throw new RdbFormatError('Wrong signature trying to load DB from file', 0);
@@ -33,9 +52,7 @@ export function parseRdb(buf: Buffer, verifyChecksum = true): RdbContents {
     throw new RdbFormatError(`Can't handle RDB format version ${magic.slice(5)}`, 5);
   }
   const aux = new Map<string, string>();
-  const dbs = new Map<number, RdbKey[]>();
-  let db: RdbKey[] = [];
-  dbs.set(0, db);
+  let dbId = 0;
   let expireMs = -1;
   for (;;) {
     const type = input.byte();
@@ -52,12 +69,9 @@ export function parseRdb(buf: Buffer, verifyChecksum = true): RdbContents {
       case RdbOpcode.FREQ:
         input.byte();
         continue;
-      case RdbOpcode.SELECTDB: {
-        const id = input.len();
-        db = dbs.get(id) ?? [];
-        dbs.set(id, db);
+      case RdbOpcode.SELECTDB:
+        dbId = input.len();
         continue;
-      }
       case RdbOpcode.RESIZEDB:
         input.len();
         input.len();
@@ -81,12 +95,12 @@ export function parseRdb(buf: Buffer, verifyChecksum = true): RdbContents {
             if (!actual.equals(stored)) throw new RdbFormatError('Wrong RDB checksum', input.pos - 8);
           }
         }
-        return { version, aux, dbs, length: input.pos };
+        return { version, aux, length: input.pos };
       }
       default: {
         const key = input.string();
         const value = readValue(input, type, key);
-        db.push({ key, value, expireMs });
+        onKey(dbId, { key, value, expireMs });
         expireMs = -1;
       }
     }

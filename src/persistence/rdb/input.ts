@@ -64,6 +64,21 @@ export class RdbInput {
   }
 
   len(): number {
+    // Fast path: the 6- and 14-bit lengths that almost every length is.
+    const buf = this.buf;
+    const p = this.pos;
+    if (p + 1 < buf.length) {
+      const first = buf[p]!;
+      const type = first >> 6;
+      if (type === 0) {
+        this.pos = p + 1;
+        return first;
+      }
+      if (type === 1) {
+        this.pos = p + 2;
+        return ((first & 0x3f) << 8) | buf[p + 1]!;
+      }
+    }
     const [n, encoded] = this.lenOrEncoding();
     if (encoded) throw new RdbFormatError('Unexpected encoded value where a length was expected', this.pos - 1);
     return n;
@@ -96,6 +111,32 @@ export class RdbInput {
 
   /** A string value as latin1. */
   string(): string {
+    // Fast path (loading is dominated by it): a plain string with a 6- or 14-bit length is
+    // sliced straight out of the file's buffer, with no intermediate Buffer or tuple.
+    const buf = this.buf;
+    const p = this.pos;
+    if (p + 1 < buf.length) {
+      const first = buf[p]!;
+      const type = first >> 6;
+      let start = -1;
+      let n = 0;
+      if (type === 0) {
+        start = p + 1;
+        n = first;
+      } else if (type === 1) {
+        start = p + 2;
+        n = ((first & 0x3f) << 8) | buf[p + 1]!;
+      }
+      if (start !== -1 && start + n <= buf.length) {
+        this.pos = start + n;
+        return buf.latin1Slice(start, start + n);
+      }
+      if (type === RDB_ENCVAL && (first & 0x3f) <= RDB_ENC_INT32) {
+        this.pos = p + 1;
+        const code = first & 0x3f;
+        return String(this.signed(code === RDB_ENC_INT8 ? 1 : code === RDB_ENC_INT16 ? 2 : 4));
+      }
+    }
     const b = this.blob();
     return b.latin1Slice(0, b.length);
   }
