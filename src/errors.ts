@@ -45,6 +45,7 @@ export const TIMEOUT_NOT_FLOAT = err('timeout is not a float or out of range');
 export const TIMEOUT_NEGATIVE = err('timeout is negative');
 export const SAME_OBJECT = err('source and destination objects are the same');
 export const MAX_CLIENTS = err('max number of clients reached');
+export const LOADING = new ReplyError('LOADING Redis is loading the dataset in memory');
 export const UNKNOWN_SUBCOMMAND = (sub: string, cmd: string): ReplyError =>
   err(`unknown subcommand '${truncate(sub)}'. Try ${cmd.toUpperCase()} HELP.`);
 export const WRONG_ARITY = (fullName: string): ReplyError =>

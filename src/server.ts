@@ -23,7 +23,7 @@ import { RdbPersistence } from './persistence/rdb-persistence.js';
 import { AppendOnlyFile } from './persistence/aof/append-only.js';
 import { ServerStats } from './info/stats.js';
 import { Logger, type LogLevel } from './logger.js';
-import { MAX_CLIENTS, type ReplyError } from './errors.js';
+import { MAX_CLIENTS, LOADING, type ReplyError } from './errors.js';
 import { NOTIFY } from './config/definitions.js';
 import { SlowLog } from './info/slowlog.js';
 import { LatencyMonitor } from './info/latency.js';
@@ -171,8 +171,8 @@ export class Server implements KeyspaceHost {
     this.rdb = new RdbPersistence(this);
     this.aof = new AppendOnlyFile(this);
     // Startup loads the AOF when it is enabled, else the RDB file (loadDataFromDisk).
-    this.startupHooks.push(() => {
-      if (!this.aof.loadAtStartup()) this.rdb.loadAtStartup();
+    this.startupHooks.push(async () => {
+      if (!(await this.aof.loadAtStartup())) await this.rdb.loadAtStartup();
     });
     const debugAllowed = debugGate(this);
     this.gates.push((c, cmd) => debugAllowed(c, cmd.fullName));
@@ -447,13 +447,44 @@ export class Server implements KeyspaceHost {
 
   // ---- Lifecycle ---------------------------------------------------------------------
 
-  /** Work done before accepting clients (loading persistence files...). */
+  /**
+   * Work done once listening (loading the dataset: clients get -LOADING meanwhile, as
+   * Redis answers while it loads). A hook that throws stops the server.
+   */
   readonly startupHooks: (() => void | Promise<void>)[] = [];
 
-  /** Runs the startup hooks, then listens. `portOverride` 0 picks a free port. */
+  /** Listens, then runs the startup hooks. `portOverride` 0 picks a free port. */
   async start(portOverride?: number): Promise<void> {
-    for (const hook of this.startupHooks) await hook();
     await this.listen(portOverride);
+    try {
+      for (const hook of this.startupHooks) await hook();
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+  }
+
+  // ---- Loading ------------------------------------------------------------------------
+
+  /** Set while the dataset loads at startup (INFO loading:1 and the loading_* fields). */
+  loading: { readonly startMs: number; readonly totalBytes: number; loadedBytes: number } | null = null;
+  /** Connected clients wait; the loader's own fake client (no socket) replays the AOF. */
+  private readonly loadingGate: CommandGate = (c, cmd) => (cmd.isModuleOrLoading || c.socket === null ? null : LOADING);
+
+  /** startLoading: commands not flagged `loading` are refused until endLoading. */
+  beginLoading(totalBytes: number): void {
+    if (this.loading === null) this.gates.push(this.loadingGate);
+    this.loading = { startMs: Date.now(), totalBytes, loadedBytes: 0 };
+  }
+
+  loadingProgress(loadedBytes: number): void {
+    if (this.loading !== null) this.loading.loadedBytes = loadedBytes;
+  }
+
+  endLoading(): void {
+    if (this.loading === null) return;
+    this.loading = null;
+    this.gates.splice(this.gates.indexOf(this.loadingGate), 1);
   }
 
   /** SIGTERM/SIGINT: shut down as SHUTDOWN would with no arguments. */

@@ -100,7 +100,7 @@ const persistence: Section = (s) => {
   const aof = s.aof;
   const snapshot = rdb.currentSnapshot;
   return [
-    ['loading', 0],
+    ['loading', s.loading === null ? 0 : 1],
     ['async_loading', 0],
     ['current_cow_peak', snapshot?.cowBytes ?? 0],
     ['current_cow_size', snapshot?.cowBytes ?? 0],
@@ -140,8 +140,25 @@ const persistence: Section = (s) => {
           ['aof_pending_bio_fsync', 0],
           ['aof_delayed_fsync', aof.delayedFsync],
         ] as [string, string | number][])),
+    ...loadingFields(s),
   ];
 };
+
+/** The loading_* fields Redis adds while it loads. */
+function loadingFields(s: Server): [string, string | number][] {
+  const l = s.loading;
+  if (l === null) return [];
+  const elapsed = Math.floor((Date.now() - l.startMs) / 1000);
+  const remaining = l.totalBytes - l.loadedBytes;
+  return [
+    ['loading_start_time', Math.floor(l.startMs / 1000)],
+    ['loading_total_bytes', l.totalBytes],
+    ['loading_rdb_used_mem', 0],
+    ['loading_loaded_bytes', l.loadedBytes],
+    ['loading_loaded_perc', l.totalBytes === 0 ? '0.00' : ((100 * l.loadedBytes) / l.totalBytes).toFixed(2)],
+    ['loading_eta_seconds', elapsed === 0 ? 1 : Math.floor((elapsed * remaining) / (l.loadedBytes + 1))],
+  ];
+}
 
 const stats: Section = (s) => {
   const st = s.stats;

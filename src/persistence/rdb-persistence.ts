@@ -15,10 +15,13 @@ import type { Command } from '../commands/registry.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
 import { ReplyError } from '../errors.js';
 import { Snapshot } from './snapshot.js';
-import { RdbWriter, readRdb } from './rdb/file.js';
+import { RdbWriter, readRdbSteps } from './rdb/file.js';
+import { runSliced, runToEnd } from '../util/sliced.js';
 import { RdbFormatError } from './rdb/input.js';
 import { fromPortable, typeLimits } from './portable.js';
 
+/** How long loading runs before clients are answered (with -LOADING) again. */
+export const LOAD_SLICE_MS = 20;
 /** serverCron's CONFIG_BGSAVE_RETRY_DELAY: seconds before retrying a failed background save. */
 const BGSAVE_RETRY_DELAY_S = 5;
 
@@ -266,31 +269,47 @@ export class RdbPersistence {
 
   // ---- Loading ----------------------------------------------------------------------
 
-  /** Loads dbfilename at startup if it exists (rdbLoad). Throws RdbLoadError naming the file. */
-  loadAtStartup(): void {
+  /**
+   * Loads dbfilename at startup if it exists (rdbLoad), in slices: the server is already
+   * listening and answers -LOADING meanwhile. Rejects with RdbLoadError naming the file.
+   */
+  async loadAtStartup(): Promise<void> {
     const file = this.filePath;
     if (!existsSync(file)) return;
     const start = performance.now();
-    this.loadFile(file);
-    this.server.log.notice(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+    const buf = this.readFile(file);
+    const server = this.server;
+    server.beginLoading(buf.length);
+    try {
+      await runSliced(this.loadBufferSteps(buf, file), LOAD_SLICE_MS, (pos) => server.loadingProgress(pos));
+    } finally {
+      server.endLoading();
+    }
+    server.log.notice(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
   }
 
-  /** Reads and loads an RDB file into the (empty) databases. */
-  loadFile(file: string): void {
-    let buf: Buffer;
+  private readFile(file: string): Buffer {
     try {
-      buf = readFileSync(file);
+      return readFileSync(file);
     } catch (e) {
       throw new RdbLoadError(`Can't read RDB file ${file}: ${(e as Error).message}`);
     }
-    this.loadBuffer(buf, file);
+  }
+
+  /** Reads and loads an RDB file into the (empty) databases, at once (DEBUG RELOAD). */
+  loadFile(file: string): void {
+    this.loadBuffer(this.readFile(file), file);
+  }
+
+  loadBuffer(buf: Buffer, source: string): number {
+    return runToEnd(this.loadBufferSteps(buf, source));
   }
 
   /**
    * Loads an RDB image (a dump.rdb, or an AOF base's preamble) key by key; keys already
    * expired are skipped, as a master does. Returns the bytes the RDB took.
    */
-  loadBuffer(buf: Buffer, source: string): number {
+  *loadBufferSteps(buf: Buffer, source: string): Generator<number, number> {
     const server = this.server;
     const limits = typeLimits(server.config);
     const now = Date.now();
@@ -298,7 +317,7 @@ export class RdbPersistence {
     let expired = 0;
     let length: number;
     try {
-      ({ length } = readRdb(buf, (dbId, k) => {
+      ({ length } = yield* readRdbSteps(buf, (dbId, k) => {
         const db = server.dbs[dbId];
         if (db === undefined) {
           throw new RdbLoadError(`Bad RDB file ${source}: it has keys in DB ${dbId}, but the server has ${server.dbs.length} databases (see 'databases')`);

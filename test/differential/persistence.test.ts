@@ -5,15 +5,15 @@
  */
 import { describe, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hasRedis, startNodis, startRedis } from '../helpers/servers.js';
+import { freePort, hasRedis, ROOT, startNodis, startRedis } from '../helpers/servers.js';
 import { RespClient } from '../helpers/resp-client.js';
 import { parseReply, diffSuite, diffTest } from '../helpers/differential.js';
 import { populate, readDataset, assertSameDataset } from '../helpers/dataset.js';
-import { parseRdb } from '../../src/persistence/rdb/file.js';
+import { parseRdb, writeRdb } from '../../src/persistence/rdb/file.js';
 import { Crc64 } from '../../src/persistence/crc64.js';
 import type { RunningServer } from '../../src/index.js';
 
@@ -383,7 +383,6 @@ describe('startup loading refuses bad files', () => {
     await server.stop();
     const file = path.join(dir, 'dump.rdb');
     const bytes = readFileSync(file);
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
     const r = runNodis(dir);
     assert.equal(r.status, 1, r.out);
@@ -400,11 +399,48 @@ describe('startup loading refuses bad files', () => {
     const file = path.join(dir, 'dump.rdb');
     const bytes = readFileSync(file);
     bytes[bytes.length - 30] ^= 0x01;
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(file, bytes);
     const r = runNodis(dir);
     assert.equal(r.status, 1, r.out);
     assert.match(r.out, /checksum/i);
     assert.ok(existsSync(file), 'the file is left in place');
+  });
+});
+
+describe('loading state', () => {
+  test('while a big dump.rdb loads, clients get -LOADING and INFO reports the progress', async () => {
+    const dir = tempDir();
+    const chunks: Buffer[] = [];
+    const keys = function* (): Generator<{ key: string; value: { type: 'string'; value: string }; expireMs: number }> {
+      for (let i = 0; i < 600_000; i++) yield { key: `key:${i}`, value: { type: 'string', value: `value-${i}` }, expireMs: -1 };
+    };
+    writeRdb([{ id: 0, size: 600_000, expires: 0, keys: keys() }], { compress: false, checksum: true, aux: [] }, (c) => chunks.push(c));
+    writeFileSync(path.join(dir, 'dump.rdb'), Buffer.concat(chunks));
+    const port = await freePort();
+    const proc = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(ROOT, 'src/main.ts'), '--port', String(port), '--dir', dir, '--save', ''], { stdio: 'ignore' });
+    try {
+      let c: RespClient | null = null;
+      const deadline = Date.now() + 30000;
+      while (c === null) {
+        try {
+          c = await RespClient.connect(port);
+        } catch {
+          assert.ok(Date.now() < deadline, 'nodis listens');
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
+      const first = await c.call('GET', 'key:1');
+      assert.equal(first, '-LOADING Redis is loading the dataset in memory\r\n');
+      const info = parseReply(await c.call('INFO', 'persistence')) as string;
+      assert.match(info, /loading:1\r\n/);
+      assert.match(info, /loading_total_bytes:\d+\r\nloading_rdb_used_mem:0\r\nloading_loaded_bytes:\d+\r\nloading_loaded_perc:[\d.]+\r\nloading_eta_seconds:\d+\r\n/);
+      await loaded(c);
+      assert.equal(await c.call('GET', 'key:599999'), '$12\r\nvalue-599999\r\n');
+      assert.equal(await c.call('DBSIZE'), ':600000\r\n');
+      assert.match(parseReply(await c.call('INFO', 'persistence')) as string, /loading:0\r\n/);
+      c.close();
+    } finally {
+      proc.kill('SIGKILL');
+    }
   });
 });

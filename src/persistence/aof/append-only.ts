@@ -22,7 +22,9 @@ import { BackgroundFileWrite, writeAll, type SnapshotFormat } from '../backgroun
 import { RdbWriter } from '../rdb/file.js';
 import { REDIS_COMPAT_VERSION } from '../../version.js';
 import { AofCommandWriter, encodeCommand } from './commands.js';
-import { loadAofFile, AofLoadError } from './loader.js';
+import { loadAofSteps, readAofFile, AofLoadError } from './loader.js';
+import { runSliced, runToEnd } from '../../util/sliced.js';
+import { LOAD_SLICE_MS } from '../rdb-persistence.js';
 import { Snapshot } from '../snapshot.js';
 import { emptyManifest, formatManifest, nextBaseSeq, nextIncrSeq, parseManifest, ManifestError, type AofFileInfo, type AofManifest } from './manifest.js';
 
@@ -299,7 +301,7 @@ export class AppendOnlyFile {
    * Loads the AOF at startup when appendonly is yes (loadAppendOnlyFiles), then opens it for
    * appending (aofOpenIfNeededOnServerStart). Returns false when appendonly is no.
    */
-  loadAtStartup(): boolean {
+  async loadAtStartup(): Promise<boolean> {
     if (!this.server.config.bool('appendonly')) return false;
     const server = this.server;
     mkdirSync(this.dir, { recursive: true });
@@ -324,7 +326,13 @@ export class AppendOnlyFile {
     }
     if (m.base !== null || m.incr.length !== 0) {
       const start = Date.now();
-      this.replay(m);
+      const files = this.readAll(m);
+      server.beginLoading(files.reduce((n, f) => n + f.buf.length, 0));
+      try {
+        await runSliced(this.replaySteps(m, files), LOAD_SLICE_MS, (bytes) => server.loadingProgress(bytes));
+      } finally {
+        server.endLoading();
+      }
       server.dirty = 0;
       server.log.notice(`DB loaded from append only file: ${((Date.now() - start) / 1000).toFixed(3)} seconds`);
     }
@@ -498,19 +506,37 @@ export class AppendOnlyFile {
     this.server.dirty = 0;
   }
 
-  /** Replays the manifest's files: nothing expires meanwhile, and nothing is appended. */
+  /** Replays the manifest's files at once. */
   private replay(m: AofManifest): void {
+    runToEnd(this.replaySteps(m, this.readAll(m)));
+  }
+
+  private readAll(m: AofManifest): { file: string; buf: Buffer }[] {
+    return [...(m.base === null ? [] : [m.base]), ...m.incr].map((f) => {
+      const file = path.join(this.dir, f.name);
+      if (!existsSync(file)) throw new AofLoadError(`The AOF file ${file} doesn't exist`);
+      return { file, buf: readAofFile(file) };
+    });
+  }
+
+  /** Replays files as steps (yielding bytes done): nothing expires meanwhile, nothing is appended. */
+  private *replaySteps(m: AofManifest, files: { file: string; buf: Buffer }[]): Generator<number, void> {
     const server = this.server;
-    const files = [...(m.base === null ? [] : [m.base]), ...m.incr];
     const paused = server.expiryPaused;
     server.expiryPaused = true;
     this.loading = true;
+    let done = 0;
     try {
-      files.forEach((f, i) => {
-        const file = path.join(this.dir, f.name);
-        if (!existsSync(file)) throw new AofLoadError(`The AOF file ${file} doesn't exist`);
-        loadAofFile(server, file, i === files.length - 1);
-      });
+      for (let i = 0; i < files.length; i++) {
+        const { file, buf } = files[i]!;
+        const steps = loadAofSteps(server, file, buf, i === files.length - 1);
+        for (;;) {
+          const r = steps.next();
+          if (r.done === true) break;
+          yield done + r.value;
+        }
+        done += buf.length;
+      }
     } finally {
       server.expiryPaused = paused;
       this.loading = false;

@@ -9,6 +9,7 @@ import { readFileSync, truncateSync } from 'node:fs';
 import type { Server } from '../../server.js';
 import { processCommand } from '../../commands/dispatch.js';
 import { RdbLoadError } from '../rdb-persistence.js';
+import { runToEnd } from '../../util/sliced.js';
 
 export class AofLoadError extends Error {}
 
@@ -55,20 +56,27 @@ function readCommand(buf: Buffer, pos: number): [string[], number] | Parse {
 }
 
 /**
- * Loads one file. `isLast`: only the last file may be truncated (the others were complete
+ * Loads one file at once. `isLast`: only the last file may be truncated (the others were complete
  * when the server moved on from them).
  */
 export function loadAofFile(server: Server, file: string, isLast: boolean): AofLoadResult {
-  let buf: Buffer;
+  return runToEnd(loadAofSteps(server, file, readAofFile(file), isLast));
+}
+
+export function readAofFile(file: string): Buffer {
   try {
-    buf = readFileSync(file);
+    return readFileSync(file);
   } catch (e) {
     throw new AofLoadError(`Unable to open the append only file ${file}: ${(e as Error).message}`);
   }
+}
+
+/** loadAofFile as steps: yields the offset reached every 1024 keys or commands. */
+export function* loadAofSteps(server: Server, file: string, buf: Buffer, isLast: boolean): Generator<number, AofLoadResult> {
   let pos = 0;
   if (buf.length >= 5 && buf.latin1Slice(0, 5) === 'REDIS') {
     try {
-      pos = server.rdb.loadBuffer(buf, file);
+      pos = yield* server.rdb.loadBufferSteps(buf, file);
     } catch (e) {
       if (e instanceof RdbLoadError) throw new AofLoadError(`Bad RDB preamble in the append only file ${file}: ${e.message}`);
       throw e;
@@ -105,6 +113,7 @@ export function loadAofFile(server: Server, file: string, isLast: boolean): AofL
     fake.w.discard();
     commands++;
     pos = next;
+    if ((commands & 1023) === 0) yield pos;
     if (name === 'exec') multiStart = -1;
     if (multiStart === -1) valid = pos;
   }

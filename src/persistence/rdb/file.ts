@@ -3,6 +3,7 @@
  * EOF and the CRC64 trailer (rdbSaveRio / rdbLoadRio, dumpCommand / verifyDumpPayload).
  */
 import { Crc64 } from '../crc64.js';
+import { runToEnd } from '../../util/sliced.js';
 import { RdbInput, RdbFormatError } from './input.js';
 import { RdbOutput } from './output.js';
 import { RdbOpcode, RDB_WRITE_VERSION, RDB_MAX_READ_VERSION } from './format.js';
@@ -39,11 +40,19 @@ export function parseRdb(buf: Buffer, verifyChecksum = true): RdbContents {
  * is never held twice in memory. The checksum is verified at the end (a bad one throws
  * after the keys were delivered: the caller refuses the load, as Redis does).
  */
-export function readRdb(
-  buf: Buffer,
-  onKey: (dbId: number, key: RdbKey) => void,
-  verifyChecksum = true,
-): { version: number; aux: Map<string, string>; length: number } {
+export function readRdb(buf: Buffer, onKey: (dbId: number, key: RdbKey) => void, verifyChecksum = true): RdbReadResult {
+  return runToEnd(readRdbSteps(buf, onKey, verifyChecksum));
+}
+
+export interface RdbReadResult {
+  version: number;
+  aux: Map<string, string>;
+  /** Bytes the RDB took. */
+  length: number;
+}
+
+/** readRdb as steps: yields the offset reached every 1024 keys, so loading can be sliced. */
+export function* readRdbSteps(buf: Buffer, onKey: (dbId: number, key: RdbKey) => void, verifyChecksum = true): Generator<number, RdbReadResult> {
   const input = new RdbInput(buf);
   const magic = input.bytes(9).latin1Slice(0, 9);
   if (!magic.startsWith('REDIS')) throw new RdbFormatError('Wrong signature trying to load DB from file', 0);
@@ -54,6 +63,7 @@ export function readRdb(
   const aux = new Map<string, string>();
   let dbId = 0;
   let expireMs = -1;
+  let keys = 0;
   for (;;) {
     const type = input.byte();
     switch (type) {
@@ -102,6 +112,7 @@ export function readRdb(
         const value = readValue(input, type, key);
         onKey(dbId, { key, value, expireMs });
         expireMs = -1;
+        if ((++keys & 1023) === 0) yield input.pos;
       }
     }
   }
