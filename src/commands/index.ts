@@ -15,6 +15,7 @@ import { clientCommands } from './client-cmd.js';
 import { configCommands } from './config-cmd.js';
 import { commandCommands } from './command-cmd.js';
 import { functionCommands } from './function.js';
+import { scriptingCommands } from './scripting-cmd.js';
 import { multiCommands } from './multi.js';
 import { hashCommands } from './hash.js';
 import { setCommands } from './set.js';
@@ -27,4 +28,4 @@ import { persistenceCommands } from './persistence.js';
 import { trackingCommands } from './tracking-cmd.js';
 import { pauseCommands } from './pause-cmd.js';
 
-export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, multiCommands, hashCommands, setCommands, zsetCommands, zsetMoreCommands, sortCommands, persistenceCommands, pubsubCommands, monitorCommands, trackingCommands, pauseCommands];
+export const ALL_COMMAND_TABLES: readonly HandlerTable[] = [connectionCommands, stringCommands, keyspaceCommands, expireCommands, objectCommands, bitmapCommands, listCommands, serverCommands, clientCommands, configCommands, commandCommands, functionCommands, scriptingCommands, multiCommands, hashCommands, setCommands, zsetCommands, zsetMoreCommands, sortCommands, persistenceCommands, pubsubCommands, monitorCommands, trackingCommands, pauseCommands];

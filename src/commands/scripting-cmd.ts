@@ -1,0 +1,111 @@
+/**
+ * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (eval.c). Scripts run in the Lua worker
+ * (src/scripting/engine.ts); the cache maps sha → body so EVALSHA never recompiles: the
+ * worker keeps the compiled chunk for as long as the cache holds the script.
+ */
+import type { HandlerTable } from './registry.js';
+import type { Client } from '../network/client.js';
+import { err, NOT_INTEGER } from '../errors.js';
+import { replyHelp } from './help.js';
+import { scripting, sha1hex, parseShebang, NOSCRIPT, type CachedScript } from '../scripting/scripting.js';
+import { Msg } from '../scripting/channel.js';
+import { writeScriptResult } from '../scripting/result.js';
+import { parseInt64 } from '../util/numbers.js';
+
+/** evalGetKeys' checks, in Redis's order: integer, not more than the arguments, not negative. */
+export function numKeysArg(argv: readonly string[], index: number): number {
+  const n = parseInt64(argv[index]!);
+  if (n === null) throw NOT_INTEGER;
+  if (n > argv.length - index - 1) throw err("Number of keys can't be greater than number of args");
+  if (n < 0) throw err("Number of keys can't be negative");
+  return Number(n);
+}
+
+/** The cached script for an EVAL body, compiling it the first time. */
+function scriptForBody(c: Client, body: string): [string, CachedScript] {
+  const s = scripting(c.server);
+  const sha = sha1hex(body);
+  const cached = s.scripts.get(sha);
+  if (cached !== undefined) return [sha, cached];
+  const parsed = parseShebang(body);
+  const entry: CachedScript = { luaBody: parsed.luaBody, flags: parsed.flags };
+  const compileError = s.engine.compile(sha, entry.luaBody);
+  if (compileError !== null) throw err(`Error compiling script (new function): ${compileError}`);
+  s.scripts.set(sha, entry);
+  return [sha, entry];
+}
+
+function evalGeneric(c: Client, argv: string[], bySha: boolean, readOnly: boolean): void {
+  const numkeys = numKeysArg(argv, 2);
+  const s = scripting(c.server);
+  let sha: string;
+  let script: CachedScript;
+  if (bySha) {
+    sha = argv[1]!.toLowerCase();
+    const cached = sha.length === 40 ? s.scripts.get(sha) : undefined;
+    if (cached === undefined) throw NOSCRIPT;
+    script = cached;
+  } else {
+    [sha, script] = scriptForBody(c, argv[1]!);
+  }
+  const parts = [sha, script.luaBody, String(numkeys), ...argv.slice(3)];
+  const ctx = { caller: c, name: sha, isFunction: false, readOnly: readOnly || script.flags.has('no-writes'), wrote: false, startedAt: performance.now() };
+  s.engine.run(ctx, Msg.Eval, parts, (done) => {
+    if (done[0] === 'C') {
+      c.w.error(`ERR Error compiling script (new function): ${done[1]!}`);
+      c.server.countError('ERR');
+      return;
+    }
+    writeScriptResult(c, done[0] ?? 'N');
+  });
+}
+
+const HELP = [
+  'SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DEBUG (YES|SYNC|NO)',
+  '    Set the debug mode for subsequent scripts executed.',
+  'EXISTS <sha1> [<sha1> ...]',
+  '    Return information about the existence of the scripts in the script cache.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Flush the Lua scripts cache. Very dangerous on replicas.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the scripts cache.',
+  '    * SYNC: Synchronously flush the scripts cache.',
+  'KILL',
+  '    Kill the currently executing Lua script.',
+  'LOAD <script>',
+  '    Load a script into the scripts cache without executing it.',
+  'HELP',
+  '    Prints this help.',
+];
+
+export const scriptingCommands: HandlerTable = {
+  eval: (c, argv) => evalGeneric(c, argv, false, false),
+  evalsha: (c, argv) => evalGeneric(c, argv, true, false),
+  eval_ro: (c, argv) => evalGeneric(c, argv, false, true),
+  evalsha_ro: (c, argv) => evalGeneric(c, argv, true, true),
+  'script|load': (c, argv) => {
+    const [sha] = scriptForBody(c, argv[2]!);
+    c.w.bulk(sha);
+  },
+  'script|exists': (c, argv) => {
+    const scripts = scripting(c.server).scripts;
+    c.w.arrayHeader(argv.length - 2);
+    for (let i = 2; i < argv.length; i++) c.w.integer(scripts.has(argv[i]!.toLowerCase()) ? 1 : 0);
+  },
+  'script|flush': (c, argv) => {
+    if (argv.length > 3 || (argv.length === 3 && !['sync', 'async'].includes(argv[2]!.toLowerCase()))) {
+      throw err('SCRIPT FLUSH only support SYNC|ASYNC option');
+    }
+    const s = scripting(c.server);
+    s.scripts.clear();
+    s.engine.forgetScripts();
+    c.w.ok();
+  },
+  'script|kill': (c) => {
+    scripting(c.server).engine.kill(false);
+    c.w.ok();
+  },
+  'script|help': (c) => replyHelp(c, HELP),
+};

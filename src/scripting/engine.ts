@@ -1,0 +1,294 @@
+/**
+ * The server side of scripting: owns the Lua worker (engine-worker.ts), sends it jobs and
+ * serves its redis.call() requests on this thread, where the data lives.
+ *
+ * A job runs synchronously: this thread waits on the channel (spinning, then sleeping) and
+ * runs each command the script asks for, so nothing else can interleave (atomicity). If the
+ * script is still running after busy-reply-threshold, the wait becomes asynchronous: the
+ * event loop turns again, other clients get -BUSY (except ALLOW_BUSY commands such as SCRIPT
+ * KILL and SHUTDOWN NOSAVE), the caller's further input waits, and the script's commands are
+ * still served as they come. SCRIPT KILL / FUNCTION KILL terminate the worker thread (only
+ * before the script wrote anything) and start a new one, which recompiles lazily.
+ */
+import { Worker, MessageChannel } from 'node:worker_threads';
+import { Channel, Msg, SERVER } from './channel.js';
+import type { Server } from '../server.js';
+import type { Client } from '../network/client.js';
+import { call } from '../commands/dispatch.js';
+import { ReplyError, err } from '../errors.js';
+import { REDIS_COMPAT_VERSION } from '../version.js';
+
+/** What a running script may do, and what it did (SCRIPT KILL needs `wrote`). */
+export interface RunContext {
+  caller: Client;
+  /** sha for EVAL, the function name for FCALL (error suffixes, SCRIPT KILL replies). */
+  name: string;
+  isFunction: boolean;
+  /** EVAL_RO/FCALL_RO or the no-writes flag. */
+  readOnly: boolean;
+  wrote: boolean;
+  startedAt: number;
+}
+
+/** Redis's shared -BUSY replies. */
+export const BUSY_SCRIPT = new ReplyError('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+export const BUSY_FUNCTION = new ReplyError('BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.');
+
+/** Running from TypeScript sources (tests, tsx): the worker registers tsx before loading its module. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const workerUrl = new URL(FROM_SOURCE ? './engine-worker.ts' : './engine-worker.js', import.meta.url);
+const workerEntry = FROM_SOURCE
+  ? `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); })`
+  : workerUrl;
+const STARTUP_TIMEOUT_MS = 30_000;
+
+export class ScriptEngine {
+  private worker: Worker | null = null;
+  private channel: Channel | null = null;
+  /** Shas the current worker has seen (it keeps their source). */
+  private known = new Set<string>();
+  /** The client scripts run their commands on. */
+  private readonly scriptClient: Client;
+  /** The script running now (also while it runs asynchronously). */
+  running: RunContext | null = null;
+  /** True once the running script passed busy-reply-threshold: other clients get -BUSY. */
+  busy = false;
+  /** Set by SCRIPT KILL so the asynchronous loop ends the script with this error. */
+  private killed: string | null = null;
+  /** Library code to load into a fresh worker, in load order. */
+  readonly libraryCode = new Map<string, string>();
+
+  constructor(private readonly server: Server) {
+    this.scriptClient = server.createFakeClient();
+    this.scriptClient.denyBlocking = true;
+    server.gates.push((c, cmd) => {
+      if (!this.busy || c === this.running?.caller) return null;
+      if (cmd.flagSet.has('ALLOW_BUSY') || cmd.parent?.flagSet.has('ALLOW_BUSY') === true) return null;
+      return this.running?.isFunction === true ? BUSY_FUNCTION : BUSY_SCRIPT;
+    });
+    server.shutdownHooks.push(() => this.stop());
+  }
+
+  /** Terminates the worker (server shutdown). */
+  async stop(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    this.channel = null;
+    if (w !== null) await w.terminate();
+  }
+
+  /** The channel to a ready worker, starting one if needed (blocks until it is up). */
+  private ensureWorker(): Channel {
+    if (this.channel !== null) return this.channel;
+    const sab = Channel.create();
+    const { port1, port2 } = new MessageChannel();
+    // The worker's first turn: it loads the engine and answers Ready.
+    new Int32Array(sab, 0, 1)[0] = 1;
+    const [major, minor, patch] = REDIS_COMPAT_VERSION.split('.').map(Number) as [number, number, number];
+    const worker = new Worker(workerEntry, {
+      eval: FROM_SOURCE,
+      workerData: { sab, port: port2, version: REDIS_COMPAT_VERSION, versionNum: (major << 16) | (minor << 8) | patch },
+      transferList: [port2],
+    });
+    worker.unref();
+    worker.on('error', (e) => this.server.log.warning(`Lua engine thread failed: ${e.message}`));
+    const channel = new Channel(sab, SERVER, port1);
+    if (!channel.wait(STARTUP_TIMEOUT_MS) || channel.kind !== Msg.Ready) {
+      void worker.terminate();
+      throw err('Lua engine failed to start');
+    }
+    this.worker = worker;
+    this.channel = channel;
+    this.known = new Set();
+    // Libraries live in the worker: a new one loads them again.
+    for (const [name, code] of this.libraryCode) {
+      this.exchange(Msg.LoadLibrary, [name, code]);
+      this.exchange(Msg.CommitLibrary, [name, 'commit']);
+    }
+    return channel;
+  }
+
+  /** A job with no redis.call (compile, load, flush): send and wait for Done. */
+  exchange(kind: Msg, parts: readonly string[]): string[] {
+    const ch = this.ensureWorker();
+    ch.send(kind, parts);
+    for (;;) {
+      ch.wait();
+      const k = ch.kind;
+      if (k === Msg.Done) return ch.readStrings();
+      if (k === Msg.Log) this.log(ch.readStrings());
+      else ch.send(Msg.CallReply, ['-ERR redis.call is not available here\r\n']);
+    }
+  }
+
+  /** Like exchange, but skipped when no worker runs (a new one starts from libraryCode). */
+  exchangeIfRunning(kind: Msg, parts: readonly string[]): void {
+    if (this.channel !== null) this.exchange(kind, parts);
+  }
+
+  /** Compiles a script in the worker (SCRIPT LOAD, first EVAL): null or the compile error. */
+  compile(sha: string, body: string): string | null {
+    const r = this.exchange(Msg.Compile, [sha, body]);
+    this.known.add(sha);
+    return r[0] === 'C' ? r[1]! : null;
+  }
+
+  forgetScripts(): void {
+    if (this.channel !== null) this.exchange(Msg.FlushScripts, []);
+    this.known.clear();
+  }
+
+  /**
+   * Runs an EVAL (kind Eval: sha, body, numkeys, keys, args) or FCALL job. `onDone` gets the
+   * driver's answer: synchronously, or later if the script outlived busy-reply-threshold.
+   */
+  run(ctx: RunContext, kind: Msg, parts: string[], onDone: (parts: string[]) => void): void {
+    const ch = this.ensureWorker();
+    if (kind === Msg.Eval) {
+      const sha = parts[0]!;
+      if (this.known.has(sha)) parts[1] = '';
+      else this.known.add(sha);
+    }
+    this.running = ctx;
+    this.killed = null;
+    this.scriptClient.db = ctx.caller.db;
+    ch.send(kind, parts);
+    const threshold = this.server.config.num('busy-reply-threshold');
+    // Inside EXEC or for a fake client there is no event loop turn to give: run to the end.
+    const mayYield = threshold > 0 && ctx.caller.socket !== null && this.server.execDepth === 0;
+    const deadline = ctx.startedAt + threshold;
+    for (;;) {
+      if (!ch.wait(mayYield ? Math.max(0, deadline - performance.now()) : Infinity)) {
+        this.goAsync(ctx, ch, onDone);
+        return;
+      }
+      const done = this.serve(ch);
+      if (done !== null) {
+        this.running = null;
+        onDone(done);
+        return;
+      }
+    }
+  }
+
+  /** Handles one message from the worker; returns the Done parts, or null to keep waiting. */
+  private serve(ch: Channel): string[] | null {
+    switch (ch.kind) {
+      case Msg.Call: {
+        const parts = ch.readStrings();
+        ch.send(Msg.CallReply, [this.callCommand(parts)]);
+        return null;
+      }
+      case Msg.Log:
+        this.log(ch.readStrings());
+        ch.send(Msg.CallReply, []);
+        return null;
+      case Msg.Done:
+        return ch.readStrings();
+      default:
+        return ['E', 'ERR unexpected message from the Lua engine'];
+    }
+  }
+
+  private goAsync(ctx: RunContext, ch: Channel, onDone: (parts: string[]) => void): void {
+    const server = this.server;
+    const caller = ctx.caller;
+    this.busy = true;
+    caller.inputPaused = true;
+    const expiry = server.expiryPaused;
+    server.expiryPaused = true;
+    server.log.warning(
+      `Slow script detected: still in execution after ${Math.round(performance.now() - ctx.startedAt)} milliseconds. You can try killing the script using the ${ctx.isFunction ? 'FUNCTION' : 'SCRIPT'} KILL command.`,
+    );
+    const finish = (parts: string[]): void => {
+      this.busy = false;
+      this.running = null;
+      server.expiryPaused = expiry;
+      server.refreshClock();
+      onDone(parts);
+      caller.inputPaused = false;
+      caller.markPendingWrite();
+      if (!caller.closed) caller.processInput();
+      server.flushPendingWrites();
+    };
+    const loop = async (): Promise<void> => {
+      for (;;) {
+        await ch.waitAsync();
+        if (this.channel !== ch) {
+          // SCRIPT KILL replaced the worker.
+          const text = this.killed ?? 'ERR Script killed';
+          finish([`E${text.length}:${text}`]);
+          return;
+        }
+        server.refreshClock();
+        const done = this.serve(ch);
+        server.flushPendingWrites();
+        if (done !== null) {
+          finish(done);
+          return;
+        }
+      }
+    };
+    void loop();
+  }
+
+  /** SCRIPT KILL / FUNCTION KILL of a script that went asynchronous. */
+  kill(byFunctionKill: boolean): void {
+    const ctx = this.running;
+    if (ctx === null || !this.busy) throw new ReplyError('NOTBUSY No scripts in execution right now.');
+    if (ctx.wrote) {
+      throw new ReplyError(
+        'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+      );
+    }
+    // SCRIPT KILL cannot stop a function, nor FUNCTION KILL a script (scriptKill).
+    if (ctx.isFunction !== byFunctionKill) throw ctx.isFunction ? BUSY_FUNCTION : BUSY_SCRIPT;
+    this.killed = 'ERR Script killed by user with SCRIPT KILL...';
+    const w = this.worker;
+    const ch = this.channel;
+    this.worker = null;
+    this.channel = null;
+    this.known = new Set();
+    this.server.log.notice(`Lua script killed by user with ${byFunctionKill ? 'FUNCTION' : 'SCRIPT'} KILL.`);
+    if (w !== null) void w.terminate();
+    // Wake the asynchronous loop waiting on the old channel.
+    if (ch !== null) ch.interrupt();
+  }
+
+  private log(parts: string[]): void {
+    const level = Number(parts[0]);
+    const text = parts[1] ?? '';
+    const log = this.server.log;
+    if (level === 0) log.debug(text);
+    else if (level === 1) log.verbose(text);
+    else if (level === 2) log.notice(text);
+    else log.warning(text);
+  }
+
+  /** scriptCall: one redis.call() — [resp, command, args...] → the raw reply. */
+  private callCommand(parts: string[]): string {
+    const ctx = this.running!;
+    const resp = parts[0] === '3' ? 3 : 2;
+    const argv = parts.slice(1);
+    const server = this.server;
+    let cmd = server.commands.lookup(argv[0]!);
+    if (cmd !== undefined && cmd.subcommands !== null && !(argv.length === 1 && cmd.handler !== null)) {
+      cmd = argv.length === 1 ? cmd : cmd.subcommands.get(argv[1]!.toLowerCase());
+      if (cmd === undefined) return '-ERR Unknown Redis command called from script\r\n';
+    }
+    if (cmd === undefined) return '-ERR Unknown Redis command called from script\r\n';
+    const arity = cmd.spec.arity;
+    if (cmd.subcommands !== null && cmd.handler === null) return '-ERR Wrong number of args calling Redis command from script\r\n';
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return '-ERR Wrong number of args calling Redis command from script\r\n';
+    const flags = cmd.flagSet;
+    if (flags.has('NOSCRIPT')) return '-ERR This Redis command is not allowed from script\r\n';
+    if (cmd.isWrite || flags.has('MAY_REPLICATE')) {
+      if (ctx.readOnly) return '-ERR Write commands are not allowed from read-only scripts.\r\n';
+    }
+    if (cmd.isWrite) ctx.wrote = true;
+    const c = this.scriptClient;
+    c.w.resp = resp;
+    call(server, c, cmd, argv);
+    return c.w.takeString();
+  }
+}

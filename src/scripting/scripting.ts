@@ -1,0 +1,68 @@
+/**
+ * Per-server scripting state: the EVAL script cache (sha → body and shebang flags), the
+ * function libraries, and the engine that runs both. Created on first use.
+ */
+import { createHash } from 'node:crypto';
+import type { Server } from '../server.js';
+import { ScriptEngine } from './engine.js';
+import { FunctionLibraries } from './functions.js';
+import { err, ReplyError } from '../errors.js';
+
+export interface CachedScript {
+  /** The body given to Lua: the shebang line blanked, its newline kept (line numbers). */
+  luaBody: string;
+  flags: ReadonlySet<string>;
+}
+
+export const SCRIPT_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
+
+export class Scripting {
+  readonly engine: ScriptEngine;
+  readonly scripts = new Map<string, CachedScript>();
+  readonly libraries: FunctionLibraries;
+
+  constructor(server: Server) {
+    this.engine = new ScriptEngine(server);
+    this.libraries = new FunctionLibraries(this.engine);
+  }
+}
+
+const instances = new WeakMap<Server, Scripting>();
+
+export function scripting(server: Server): Scripting {
+  let s = instances.get(server);
+  if (s === undefined) {
+    s = new Scripting(server);
+    instances.set(server, s);
+  }
+  return s;
+}
+
+export function sha1hex(body: string): string {
+  return createHash('sha1').update(Buffer.from(body, 'latin1')).digest('hex');
+}
+
+/**
+ * evalExtractShebangFlags: "#!lua flags=a,b" on the first line. Returns the flags and the
+ * body for Lua (the shebang removed, its newline kept), or throws Redis's errors.
+ */
+export function parseShebang(body: string): CachedScript & { shebang: boolean } {
+  if (!body.startsWith('#!')) return { luaBody: body, flags: new Set(), shebang: false };
+  const eol = body.indexOf('\n');
+  if (eol === -1) throw err('Invalid script shebang');
+  const parts = body.slice(0, eol).split(' ').filter((p) => p !== '');
+  if (parts.length === 0 || !parts[0]!.startsWith('#!')) throw err('Invalid engine in script shebang');
+  if (parts[0] !== '#!lua') throw err(`Unexpected engine in script shebang: ${parts[0]!}`);
+  const flags = new Set<string>();
+  for (const part of parts.slice(1)) {
+    if (!part.startsWith('flags=')) throw err(`Unknown lua shebang option: ${part}`);
+    for (const f of part.slice(6).split(',')) {
+      if (f === '') continue;
+      if (!SCRIPT_FLAGS.has(f)) throw err(`Unexpected flag in script shebang: ${f}`);
+      flags.add(f);
+    }
+  }
+  return { luaBody: body.slice(eol), flags, shebang: true };
+}
+
+export const NOSCRIPT = new ReplyError('NOSCRIPT No matching script. Please use EVAL.');

@@ -1,0 +1,88 @@
+/**
+ * Long-running scripts: past busy-reply-threshold other clients get -BUSY, SCRIPT KILL /
+ * FUNCTION KILL stop a script that has not written (UNKILLABLE once it has), and the server
+ * is healthy afterwards. nodis-only: the timing makes a byte-for-byte comparison pointless,
+ * the texts are Redis's (server.c shared.slowevalerr, script.c scriptKill).
+ */
+import assert from 'node:assert/strict';
+import { describe, before, after, test } from 'node:test';
+import { startNodis } from '../helpers/servers.js';
+import { RespClient } from '../helpers/resp-client.js';
+import type { RunningServer } from '../../src/index.js';
+
+const BUSY = '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n';
+
+describe('busy scripts', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startNodis({ config: { 'busy-reply-threshold': '200' } });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  test('an endless script gets others -BUSY and SCRIPT KILL ends it', async () => {
+    const runner = await RespClient.connect(server.port);
+    const other = await RespClient.connect(server.port);
+    await other.call('SET', 'before', '1');
+    runner.send('EVAL', 'local i = 0 while true do i = i + 1 end', 0);
+    // Pipelined after the script: must wait for it, then run.
+    runner.send('PING');
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(await other.call('GET', 'before'), BUSY);
+    assert.equal(await other.call('SCRIPT', 'KILL'), '+OK\r\n');
+    const killed = await runner.read();
+    assert.match(killed, /^-ERR Script killed by user with SCRIPT KILL\.\.\./);
+    assert.equal(await runner.read(), '+PONG\r\n');
+    assert.equal(await other.call('GET', 'before'), '$1\r\n1\r\n');
+    assert.equal(await other.call('SCRIPT', 'KILL'), '-NOTBUSY No scripts in execution right now.\r\n');
+    // The engine came back: scripts run again, cached ones included.
+    assert.equal(await runner.call('EVAL', 'return 1 + 1', 0), ':2\r\n');
+    runner.close();
+    other.close();
+  });
+
+  test('a script that wrote is UNKILLABLE; its commands still run while others wait', async () => {
+    const runner = await RespClient.connect(server.port);
+    const other = await RespClient.connect(server.port);
+    runner.send('EVAL', "redis.call('SET', 'w', '1') local function now() local t = redis.call('TIME') return tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000 end local s = now() while now() - s < 1200 do end return 'done'", 0);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(await other.call('INCR', 'x'), BUSY);
+    assert.match(await other.call('SCRIPT', 'KILL'), /^-UNKILLABLE Sorry the script already executed write commands/);
+    assert.match(await other.call('FUNCTION', 'KILL'), /^-UNKILLABLE /);
+    assert.equal(await runner.read(5000), '$4\r\ndone\r\n');
+    assert.equal(await other.call('GET', 'w'), '$1\r\n1\r\n');
+    runner.close();
+    other.close();
+  });
+
+  test('FUNCTION KILL stops a function; SCRIPT KILL refuses to', async () => {
+    const runner = await RespClient.connect(server.port);
+    const other = await RespClient.connect(server.port);
+    assert.equal(await runner.call('FUNCTION', 'LOAD', "#!lua name=spin\nredis.register_function('spin', function() while true do end end)"), '$4\r\nspin\r\n');
+    runner.send('FCALL', 'spin', 0);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(await other.call('PING'), '-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n');
+    assert.match(await other.call('FUNCTION', 'STATS'), /running_script\r\n\*6\r\n\$4\r\nname\r\n\$4\r\nspin/);
+    assert.equal(await other.call('SCRIPT', 'KILL'), '-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n');
+    assert.equal(await other.call('FUNCTION', 'KILL'), '+OK\r\n');
+    assert.match(await runner.read(), /^-ERR Script killed by user with SCRIPT KILL\.\.\./);
+    // The library survives the new engine thread.
+    assert.equal(await other.call('FUNCTION', 'LOAD', "#!lua name=two\nredis.register_function('two', function() return 2 end)"), '$3\r\ntwo\r\n');
+    assert.equal(await other.call('FCALL', 'two', 0), ':2\r\n');
+    assert.equal(await other.call('FUNCTION', 'DELETE', 'spin'), '+OK\r\n');
+    runner.close();
+    other.close();
+  });
+
+  test('before the threshold a slow script just delays the others (atomicity)', async () => {
+    const runner = await RespClient.connect(server.port);
+    const other = await RespClient.connect(server.port);
+    runner.send('EVAL', "redis.call('SET', 'a', 'x') for i = 1, 2000000 do end redis.call('SET', 'a', 'y') return 1", 0);
+    other.send('GET', 'a');
+    assert.equal(await runner.read(), ':1\r\n');
+    assert.equal(await other.read(), '$1\r\ny\r\n');
+    runner.close();
+    other.close();
+  });
+});
