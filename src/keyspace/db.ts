@@ -195,10 +195,35 @@ export class Database {
     this.insert(key, value);
   }
 
+  /**
+   * Loading's dbAdd: one hash-table operation instead of a lookup and an insert (half the
+   * cost of loading a big file). Returns false for a key that was already there: the load
+   * is failing anyway (Redis refuses duplicate keys in an RDB), but the table is left
+   * consistent, holding the first value.
+   */
+  addLoaded(key: string, value: RedisValue): boolean {
+    const before = this.index.size;
+    const free = this.free;
+    const slot = free.length === 0 ? this.keys.length : free[free.length - 1]!;
+    this.index.set(key, slot);
+    if (this.index.size === before) {
+      this.index.set(key, this.keys.indexOf(key));
+      return false;
+    }
+    if (slot !== this.keys.length) free.pop();
+    this.place(slot, key, value);
+    return true;
+  }
+
   private insert(key: string, value: RedisValue): void {
-    let slot = this.free.pop();
-    if (slot === undefined) {
-      slot = this.keys.length;
+    const slot = this.free.pop() ?? this.keys.length;
+    this.index.set(key, slot);
+    this.place(slot, key, value);
+  }
+
+  /** Stores a new key in `slot` (a free one, or the next one at the end); index already set. */
+  private place(slot: number, key: string, value: RedisValue): void {
+    if (slot === this.keys.length) {
       this.keys.push(key);
       this.values.push(value);
       if (slot >= this.lru.length) {
@@ -211,7 +236,6 @@ export class Database {
       this.values[slot] = value;
     }
     this.lru[slot] = this.host.lfu === null ? this.host.lruClock : (lfuMinutes(this.host.nowMs) << 8) | LFU_INIT_VAL;
-    this.index.set(key, slot);
     this.host.keyCreated(this, key);
     if (typeof value !== 'string' && (value.kind === 'list' || value.kind === 'zset')) this.host.keyAdded(this, key);
   }

@@ -15,9 +15,21 @@ let nextOrigin = 1;
 
 /** Compresses `input` into at most `maxOut` bytes; returns null when it doesn't fit (store it raw). */
 export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
-  const inLen = input.length;
-  if (inLen === 0 || maxOut <= 0) return null;
-  const out = Buffer.allocUnsafe(maxOut + MAX_LIT + 3);
+  const out = Buffer.allocUnsafe(Math.max(0, maxOut) + LZF_SLACK);
+  const n = lzfCompressInto(input, input.length, out, maxOut);
+  return n < 0 ? null : out.subarray(0, n);
+}
+
+/** Room `out` needs beyond `maxOut` for lzfCompressInto (it checks the limit per step). */
+export const LZF_SLACK = MAX_LIT + 3;
+
+/**
+ * Compresses the first `inLen` bytes of `input` into `out` (which must hold maxOut +
+ * LZF_SLACK bytes), allocating nothing; returns the compressed length, or -1 when it would
+ * exceed `maxOut`.
+ */
+export function lzfCompressInto(input: Uint8Array, inLen: number, out: Uint8Array, maxOut: number): number {
+  if (inLen === 0 || maxOut <= 0) return -1;
   // One hash table for every call (most RDB strings are short: allocating and clearing
   // 64 KB per string dominated SAVE). Entries hold `origin + position`; an entry below this
   // call's origin was left by an earlier call and counts as empty.
@@ -52,7 +64,7 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
       // Close the literal run (or drop its empty control byte).
       if (lit > 0) out[op - lit - 1] = lit - 1;
       else op--;
-      if (op + 3 > maxOut) return null;
+      if (op + 3 > maxOut) return -1;
       const enc = len - 2;
       if (enc < 7) {
         out[op++] = (off >> 8) + (enc << 5);
@@ -67,7 +79,7 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
       lit = 0;
       op++; // control byte of the next literal run
     } else {
-      if (op >= maxOut) return null;
+      if (op >= maxOut) return -1;
       out[op++] = input[ip++]!;
       if (++lit === MAX_LIT) {
         out[op - lit - 1] = lit - 1;
@@ -77,7 +89,7 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
     }
   }
   while (ip < inLen) {
-    if (op >= maxOut) return null;
+    if (op >= maxOut) return -1;
     out[op++] = input[ip++]!;
     if (++lit === MAX_LIT) {
       out[op - lit - 1] = lit - 1;
@@ -87,8 +99,8 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
   }
   if (lit > 0) out[op - lit - 1] = lit - 1;
   else op--;
-  if (op > maxOut) return null;
-  return out.subarray(0, op);
+  if (op > maxOut) return -1;
+  return op;
 }
 
 /** Decompresses an LZF stream that must expand to exactly `outLen` bytes; null if malformed. */

@@ -316,6 +316,7 @@ export class RdbPersistence {
     let loaded = 0;
     let expired = 0;
     let length: number;
+    const mergeInto = server.dbs.map((db) => db.size !== 0);
     try {
       ({ length } = yield* readRdbSteps(buf, (dbId, k) => {
         const db = server.dbs[dbId];
@@ -326,7 +327,13 @@ export class RdbPersistence {
           expired++;
           return;
         }
-        db.set(k.key, fromPortable(k.value, limits));
+        const value = fromPortable(k.value, limits);
+        // Into a database that was empty, a key can only be new, unless the file repeats it.
+        if (!mergeInto[dbId]) {
+          if (!db.addLoaded(k.key, value)) throw new RdbLoadError(`Bad RDB file ${source}: duplicate key '${k.key.slice(0, 128)}' in DB ${dbId}`);
+        } else {
+          db.set(k.key, value);
+        }
         if (k.expireMs !== -1) db.setExpire(k.key, k.expireMs);
         loaded++;
       }));

@@ -3,7 +3,10 @@
  * integer and LZF encodings, rdbSaveBinaryDoubleValue, rdbSaveMillisecondTime). The same
  * encoder serves SAVE files and DUMP payloads, as Redis's rio does.
  */
-import { lzfCompress } from '../lzf.js';
+import { lzfCompressInto, LZF_SLACK } from '../lzf.js';
+
+let scratchIn = Buffer.allocUnsafe(64 * 1024);
+let scratchOut = Buffer.allocUnsafe(64 * 1024);
 import { RDB_ENCVAL, RDB_ENC_INT8, RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_LZF, RDB_32BITLEN, RDB_64BITLEN } from './format.js';
 
 export class RdbOutput {
@@ -100,8 +103,11 @@ export class RdbOutput {
       }
     }
     if (this.compress && n > 20) {
-      this.blob(Buffer.from(s, 'latin1'));
-      return;
+      // Through a reused scratch buffer: a snapshot writes millions of strings, and a
+      // Buffer per string would be garbage the collector pays for while clients wait.
+      if (scratchIn.length < n) scratchIn = Buffer.allocUnsafe(n * 2);
+      scratchIn.latin1Write(s, 0, n);
+      if (this.lzf(scratchIn, n)) return;
     }
     this.len(n);
     this.latin1(s);
@@ -110,18 +116,24 @@ export class RdbOutput {
   /** A raw byte string (listpack/ziplist blobs), LZF-compressed under the same rules. */
   blob(b: Uint8Array): void {
     const n = b.length;
-    if (this.compress && n > 20) {
-      const packed = lzfCompress(b, n - 4);
-      if (packed !== null) {
-        this.byte((RDB_ENCVAL << 6) | RDB_ENC_LZF);
-        this.len(packed.length);
-        this.len(n);
-        this.bytes(packed);
-        return;
-      }
-    }
+    if (this.compress && n > 20 && this.lzf(b, n)) return;
     this.len(n);
     this.bytes(b);
+  }
+
+  /** Writes the first `n` bytes of `input` LZF-compressed if that saves at least 4 bytes. */
+  private lzf(input: Uint8Array, n: number): boolean {
+    const maxOut = n - 4;
+    if (scratchOut.length < maxOut + LZF_SLACK) scratchOut = Buffer.allocUnsafe((maxOut + LZF_SLACK) * 2);
+    const packed = lzfCompressInto(input, n, scratchOut, maxOut);
+    if (packed < 0) return false;
+    this.byte((RDB_ENCVAL << 6) | RDB_ENC_LZF);
+    this.len(packed);
+    this.len(n);
+    this.ensure(packed);
+    scratchOut.copy(this.buf, this.length, 0, packed);
+    this.length += packed;
+    return true;
   }
 
   private encodedInt(v: number): void {
