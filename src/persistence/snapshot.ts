@@ -36,6 +36,7 @@ export class Snapshot {
   private dbStarted = false;
   readonly keysTotal: number;
   keysWritten = 0;
+  private readonly stringHolder: { type: 'string'; value: string } = { type: 'string', value: '' };
   /** Bytes of values preserved by copy-on-write (INFO current_cow_size). */
   cowBytes = 0;
 
@@ -83,7 +84,14 @@ export class Snapshot {
         const expireMs = f.expires.size === 0 ? -1 : (f.expires.get(key) ?? -1);
         const copy = copies.get(slot);
         if (copy !== undefined) copies.delete(slot);
-        writer.key(key, expireMs, copy ?? toPortable(f.values[slot]!));
+        const value = f.values[slot]!;
+        if (copy === undefined && typeof value === 'string') {
+          // Most values: reuse one holder instead of a new object per key.
+          this.stringHolder.value = value;
+          writer.key(key, expireMs, this.stringHolder);
+        } else {
+          writer.key(key, expireMs, copy ?? toPortable(value));
+        }
         this.keysWritten++;
         if (++sinceClockCheck === 64) {
           sinceClockCheck = 0;

@@ -90,4 +90,35 @@ diffSuite('transactions (two clients)', (env) => {
     admin.close();
     waiter.close();
   });
+
+  test('a client that disconnects or is killed in the middle of MULTI leaves nothing behind', async () => {
+    const admin = await env.both(2);
+    // Disconnects after queueing, and after sending half of EXEC.
+    for (const tail of ['', '*1\r\n$4\r\nEX']) {
+      const quitter = await pair(env);
+      await quitter.do('MULTI');
+      await quitter.do('SET', 'a', '1');
+      await quitter.do('INCR', 'counter');
+      if (tail !== '') {
+        quitter.nodis.writeRaw(tail);
+        quitter.redis.writeRaw(tail);
+      }
+      quitter.close();
+    }
+    // Killed by another client while in MULTI.
+    const victim = await pair(env);
+    await victim.do('CLIENT', 'SETNAME', 'victim');
+    await victim.do('MULTI');
+    await victim.do('SET', 'b', '1');
+    const [nodisList, redisList] = [await admin.nodis.call('CLIENT', 'LIST'), await admin.redis.call('CLIENT', 'LIST')];
+    const idOf = (list: string): string => /id=(\d+) [^\n]*name=victim/.exec(list)![1]!;
+    admin.nodis.send('CLIENT', 'KILL', 'ID', idOf(nodisList));
+    admin.redis.send('CLIENT', 'KILL', 'ID', idOf(redisList));
+    assert.equal(await admin.nodis.read(), await admin.redis.read());
+    await new Promise((r) => setTimeout(r, 50));
+    await admin.do('EXISTS', 'a', 'b', 'counter');
+    await admin.do('DBSIZE');
+    victim.close();
+    admin.close();
+  });
 });

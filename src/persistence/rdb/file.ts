@@ -178,11 +178,16 @@ export class RdbWriter {
     this.out.millis(expireMs);
   }
 
+  /**
+   * Hands full chunks to the sink. The chunk is a view of the output buffer, reused once
+   * the sink returns: sinks write synchronously (or copy).
+   */
   private flush(force: boolean): void {
     if (this.out.length === 0 || (!force && this.out.length < 256 * 1024)) return;
-    const chunk = this.out.drain();
+    const chunk = this.out.view();
     if (this.options.checksum) this.crc.update(chunk);
     this.sink(chunk);
+    this.out.length = 0;
   }
 }
 
@@ -192,7 +197,8 @@ export function writeRdb(
   options: RdbSaveOptions,
   sink: (chunk: Buffer) => void,
 ): void {
-  const writer = new RdbWriter(options, sink);
+  // RdbWriter reuses its chunk buffer; this caller may keep the chunks.
+  const writer = new RdbWriter(options, (chunk) => sink(Buffer.from(chunk)));
   for (const db of dbs) {
     if (db.size === 0) continue;
     writer.selectDb(db.id, db.size, db.expires);

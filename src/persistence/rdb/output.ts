@@ -156,8 +156,18 @@ export class RdbOutput {
 
 /** The value if `s` is the canonical decimal form of a 32-bit signed integer (rdbTryIntegerEncoding). */
 function canonicalInt32(s: string): number | null {
-  if (!/^-?(0|[1-9][0-9]*)$/.test(s) || s === '-0') return null;
-  const v = Number(s);
-  if (v < -2147483648 || v > 2147483647) return null;
-  return v;
+  // By hand rather than with a regexp: called for every short string a snapshot writes.
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  if (i === n) return null;
+  const first = s.charCodeAt(i);
+  if (first === 48 /* 0 */) return n === 1 ? 0 : null;
+  let v = 0;
+  for (; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  if (s.charCodeAt(0) === 45) v = -v;
+  return v < -2147483648 || v > 2147483647 ? null : v;
 }
