@@ -390,7 +390,7 @@ export class Server implements KeyspaceHost {
   private writeOutput(): void {
     this.flushScheduled = false;
     // The AOF is written (and with appendfsync always, synced) before any reply goes out.
-    this.aof.flush();
+    if (!this.aof.flush()) return;
     if (this.pendingWrites.size === 0) return;
     for (const c of this.pendingWrites) c.flush();
     this.pendingWrites.clear();

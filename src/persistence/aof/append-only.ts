@@ -14,9 +14,9 @@
  *   (a single appendonly.aof in `dir`) is moved into the directory as the base, as Redis 7
  *   upgrades it.
  */
-import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { Server } from '../../server.js';
+import type { Server, CommandGate } from '../../server.js';
 import { ReplyError } from '../../errors.js';
 import { BackgroundFileWrite, writeAll, type SnapshotFormat } from '../background-file.js';
 import { RdbWriter } from '../rdb/file.js';
@@ -55,6 +55,8 @@ export class AppendOnlyFile {
   baseSize = 0;
   currentSize = 0;
   private unsyncedBytes = 0;
+  /** Bytes in the current incremental file (a torn append is cut back to this). */
+  private incrSize = 0;
   private fsyncInFlight = false;
   private lastFsyncMs = Date.now();
   private delayedFsyncs = 0;
@@ -123,25 +125,73 @@ export class AppendOnlyFile {
     this.bufferBytes += text.length;
   }
 
-  /** flushAppendOnlyFile: called before replies are written. */
-  flush(): void {
-    if (this.bufferBytes === 0 || this.fd === -1) return;
-    const data = Buffer.from(this.buffer.length === 1 ? this.buffer[0]! : this.buffer.join(''), 'latin1');
+  /**
+   * flushAppendOnlyFile: called before replies are written. Returns false when the data
+   * could not be written and the replies must not go out (appendfsync always).
+   */
+  flush(): boolean {
+    if (this.bufferBytes === 0 || this.fd === -1) return true;
+    const text = this.buffer.length === 1 ? this.buffer[0]! : this.buffer.join('');
+    const data = Buffer.from(text, 'latin1');
+    let written = 0;
+    try {
+      while (written < data.length) written += writeSync(this.fd, data, written, data.length - written);
+    } catch (e) {
+      return this.writeFailed(e as Error, text, written);
+    }
     this.buffer = [];
     this.bufferBytes = 0;
-    try {
-      writeAll(this.fd, data);
-      this.lastWriteStatus = 'ok';
-    } catch (e) {
-      // Redis exits on a write error with appendfsync always and retries otherwise; nodis
-      // reports it and refuses writes (MISCONF) until a write succeeds again.
-      this.server.log.warning(`Error writing to the AOF file: ${(e as Error).message}`);
-      this.lastWriteStatus = 'err';
-      return;
-    }
+    this.incrSize += data.length;
     this.currentSize += data.length;
     this.unsyncedBytes += data.length;
+    if (this.lastWriteStatus === 'err') {
+      this.server.log.warning('AOF write error looks solved, Redis can write again.');
+      this.lastWriteStatus = 'ok';
+      this.setMisconf(null);
+    }
     if (this.fsyncAlways) this.fsyncNow();
+    return true;
+  }
+
+  /**
+   * A failed append (disk full, I/O error), handled as Redis does: a partial write is cut
+   * back so the file never ends in half a command; the data stays buffered and is retried
+   * by the cron; meanwhile writes are refused with MISCONF. With appendfsync always an
+   * acknowledged write must be on disk, so the server stops instead.
+   */
+  private writeFailed(e: Error, text: string, written: number): boolean {
+    const server = this.server;
+    if (written > 0) {
+      try {
+        ftruncateSync(this.fd, this.incrSize);
+      } catch {
+        // the loader's aof-load-truncated handles a torn tail
+      }
+    }
+    this.buffer = [text];
+    if (this.fsyncAlways) {
+      server.log.warning(`Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting... (${e.message})`);
+      server.exitCode = 1;
+      void server.stop();
+      return false;
+    }
+    if (this.lastWriteStatus === 'ok') server.log.warning(`Error writing to the AOF file: ${e.message}`);
+    this.lastWriteStatus = 'err';
+    this.setMisconf(`MISCONF Errors writing to the AOF file: ${e.message}`);
+    return true;
+  }
+
+  private misconfGate: CommandGate | null = null;
+
+  /** writeCommandsDeniedByDiskError for the AOF: writes (and PING) refused while appends fail. */
+  private setMisconf(message: string | null): void {
+    const gates = this.server.gates;
+    if (this.misconfGate !== null) gates.splice(gates.indexOf(this.misconfGate), 1);
+    this.misconfGate = null;
+    if (message === null) return;
+    const refusal = new ReplyError(message);
+    this.misconfGate = (_c, cmd) => (cmd.isWrite || cmd.fullName === 'ping' ? refusal : null);
+    gates.push(this.misconfGate);
   }
 
   private fsyncNow(): void {
@@ -222,6 +272,7 @@ export class AppendOnlyFile {
     const fd = openSync(path.join(this.dir, info.name), 'a');
     this.closeFd();
     this.fd = fd;
+    this.incrSize = 0;
     this.selectedDb = -1;
     m.incr.push(info);
   }
@@ -345,7 +396,9 @@ export class AppendOnlyFile {
       this.openNewIncr(m);
       server.log.notice(`Creating AOF incr file ${m.incr[m.incr.length - 1]!.name} on server start`);
     } else {
-      this.fd = openSync(path.join(this.dir, m.incr[m.incr.length - 1]!.name), 'a');
+      const last = path.join(this.dir, m.incr[m.incr.length - 1]!.name);
+      this.fd = openSync(last, 'a');
+      this.incrSize = statSync(last).size;
     }
     this.removeHistory(m);
     this.persistManifest(m);
