@@ -62,7 +62,7 @@ function list(c: Client, argv: string[]): void {
       else w.bulk(f.description);
       w.bulk('flags');
       w.setHeader(f.flags.length);
-      for (const flag of f.flags) w.bulk(flag);
+      for (const flag of f.flags) w.simple(flag);
     }
     if (withCode) {
       w.bulk('library_code');

@@ -292,6 +292,7 @@ local function loadlib(libname, code)
       if fn == nil then error(errtable('redis.register_function must get a callback argument'), 0) end
     elseif n == 2 then
       name, fn = ...
+      if type(name) == 'number' then name = tostring(name) end
       if type(name) ~= 'string' then error(errtable('first argument to redis.register_function must be a string'), 0) end
       if type(fn) ~= 'function' then error(errtable('second argument to redis.register_function must be a function'), 0) end
     else
@@ -323,6 +324,8 @@ local function loadlib(libname, code)
   if not ok then
     return ctl('d', 'E', 'Error registering functions: ' .. r.msg)
   end
+  -- From now on the library's redis table is the one scripts get (redis.call works).
+  setmetatable(L, { __index = R })
   local reply = { 'R' }
   for _, x in ipairs(registered) do
     reply[#reply + 1] = x.name

@@ -35,6 +35,7 @@ let scriptTimeMs = 0;
 let jobStart = 0;
 let inJob = false;
 let restarting = false;
+let started = false;
 /** Library reloads after a restart: run before the server's next job, answered here. */
 const replay: Buffer[][] = [];
 /** The job the driver runs came from `replay`, not from the server. */
@@ -147,6 +148,7 @@ function host(args: Buffer[], raise: boolean): ReplyValue {
         for (const [name, code] of libraries) replay.push([b('l'), b(name), code]);
         return nextJob();
       }
+      started = true;
       channel.send(Msg.Ready, []);
       return nextJob();
     case 0x73 /* s: a script's source, after a restart */:
@@ -171,6 +173,11 @@ const bootstrap = `return loadstring(${luaLongString(DRIVER_SOURCE)}, '=nodis')(
 for (;;) {
   const result = engine.eval(bootstrap);
   if (Buffer.isBuffer(result) && result.latin1Slice(0) === 'restart') continue;
+  if (!started) {
+    // The driver itself does not run: tell the server instead of retrying forever.
+    channel.send(Msg.Done, [b(`driver failed: ${JSON.stringify(result)}`)]);
+    break;
+  }
   // The driver died (the instruction budget ran out inside a script): fail the job in
   // flight and start over.
   if (inJob) {
