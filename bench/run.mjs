@@ -62,9 +62,18 @@ const TYPE_WORKLOADS = [
   ['ZADD/P16', ['-t', 'zadd', '-P', '16'], 350000],
   ['ZPOPMIN/P16', ['-t', 'zpopmin', '-P', '16'], 400000, 'refill-zset'],
 ];
+/** EVALSHA of a small script with two redis.call()s, and a 3M-iteration Lua loop (scripts loaded by prep). */
+const SMALL_SCRIPT = "redis.call('SET', KEYS[1], ARGV[1]) return redis.call('GET', KEYS[1])";
+const LOOP_SCRIPT = "local x = 0 for i = 1, 3000000 do x = x + i end return x";
+const SCRIPT_WORKLOADS = [
+  ['EVALSHA_2CALLS/P1', ['-P', '1', 'EVALSHA', '2b20e84ba26251fc86a627f03be6dd614b31bac8', '1', 'key:__rand_int__', 'v'], 60000, 'scripts'],
+  ['EVALSHA_2CALLS/P16', ['-P', '16', 'EVALSHA', '2b20e84ba26251fc86a627f03be6dd614b31bac8', '1', 'key:__rand_int__', 'v'], 200000, 'scripts'],
+  ['EVALSHA_LOOP_3M/P1', ['-P', '1', '-c', '1', 'EVALSHA', '0f5edbf91bc2336352c3b6ee3f4ed679b0c8ed65', '0'], 200, 'scripts'],
+];
 const includeTypes = args.includes('--types') || args.includes('--all');
-const includeCore = !args.includes('--types') || args.includes('--all');
-const WORKLOADS = [...(includeCore ? CORE_WORKLOADS : []), ...(includeTypes ? TYPE_WORKLOADS : [])].filter(
+const includeScripting = args.includes('--scripting') || args.includes('--all');
+const includeCore = (!args.includes('--types') && !args.includes('--scripting')) || args.includes('--all');
+const WORKLOADS = [...(includeCore ? CORE_WORKLOADS : []), ...(includeTypes ? TYPE_WORKLOADS : []), ...(includeScripting ? SCRIPT_WORKLOADS : [])].filter(
   ([name]) => ONLY === null || ONLY.test(name),
 );
 
@@ -122,6 +131,9 @@ function prep(server, kind) {
   } else if (kind === 'refill-set') {
     cli(server.port, 'DEL', 'myset');
     spawnSync('redis-benchmark', ['-p', p, '-n', '720000', '-r', '10000000', '-P', '64', '-q', 'SADD', 'myset', 'e:__rand_int__'], { stdio: 'ignore' });
+  } else if (kind === 'scripts') {
+    cli(server.port, 'SCRIPT', 'LOAD', SMALL_SCRIPT);
+    cli(server.port, 'SCRIPT', 'LOAD', LOOP_SCRIPT);
   } else if (kind === 'refill-zset') {
     cli(server.port, 'DEL', 'myzset');
     spawnSync('redis-benchmark', ['-p', p, '-n', '420000', '-r', '10000000', '-P', '64', '-q', 'ZADD', 'myzset', '__rand_int__', 'e:__rand_int__'], { stdio: 'ignore' });

@@ -178,19 +178,18 @@ export class Channel {
     return out;
   }
 
-  /** The current message's parts as Buffers (copies: the buffer is reused). */
+  /** The current message's parts as Buffers: views of one copy (the shared buffer is reused). */
   readBuffers(): Buffer[] {
     const n = this.ctl[LENGTH]!;
     if (n === -1) return this.fromPort().map((s) => Buffer.from(s, 'latin1'));
+    const copy = Buffer.from(this.bytes.slice(HEADER_BYTES, HEADER_BYTES + n).buffer);
     const out: Buffer[] = [];
-    const view = this.view;
-    let off = HEADER_BYTES;
-    const count = view.getUint32(off, true);
-    off += 4;
+    const count = copy.readUInt32LE(0);
+    let off = 4;
     for (let i = 0; i < count; i++) {
-      const len = view.getUint32(off, true);
+      const len = copy.readUInt32LE(off);
       off += 4;
-      out.push(Buffer.from(this.bytes.slice(off, off + len).buffer));
+      out.push(copy.subarray(off, off + len));
       off += len;
     }
     return out;

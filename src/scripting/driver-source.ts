@@ -239,6 +239,9 @@ local function compile(src, name, prefix)
 end
 
 local EVAL_PREFIX = 'local redis, pcall = ...; '
+-- xpcall passes no arguments: the script to run goes through an upvalue (no closure per job).
+local current
+local function runscript() return current(R, spcall) end
 local function fill(t, job, from, count, old)
   for i = 1, count do t[i] = job[from + i - 1] end
   for i = count + 1, old do t[i] = nil end
@@ -361,7 +364,8 @@ while true do
       nkeys, nargs = nk, total - nk
       chunkname = 'user_script'
       resp = 2
-      local ok, r = xpcall(function() return f(R, spcall) end, handler)
+      current = f
+      local ok, r = xpcall(runscript, handler)
       job = finish(ok, r, sha)
     end
   elseif op == 'f' then

@@ -61,10 +61,13 @@ export class ScriptEngine {
   constructor(private readonly server: Server) {
     this.scriptClient = server.createFakeClient();
     this.scriptClient.denyBlocking = true;
-    server.gates.push((c, cmd) => {
+    server.gates.push((c, cmd, argv) => {
       if (!this.busy || c === this.running?.caller) return null;
+      const busyError = this.running?.isFunction === true ? BUSY_FUNCTION : BUSY_SCRIPT;
+      // shutdownCommand: while a script is busy only SHUTDOWN NOSAVE may stop the server.
+      if (cmd.fullName === 'shutdown') return argv.some((a) => a.toLowerCase() === 'nosave') ? null : busyError;
       if (cmd.flagSet.has('ALLOW_BUSY') || cmd.parent?.flagSet.has('ALLOW_BUSY') === true) return null;
-      return this.running?.isFunction === true ? BUSY_FUNCTION : BUSY_SCRIPT;
+      return busyError;
     });
     server.shutdownHooks.push(() => this.stop());
   }

@@ -86,3 +86,20 @@ describe('busy scripts', () => {
     other.close();
   });
 });
+
+describe('SHUTDOWN during a busy script', () => {
+  test('SHUTDOWN is refused, SHUTDOWN NOSAVE stops the server', async () => {
+    const server = await startNodis({ config: { 'busy-reply-threshold': '100' } });
+    const runner = await RespClient.connect(server.port);
+    const other = await RespClient.connect(server.port);
+    runner.send('EVAL', 'while true do end', 0);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await other.call('SHUTDOWN'), BUSY);
+    other.send('SHUTDOWN', 'NOSAVE');
+    // The connection closes without a reply, as Redis's does.
+    await assert.rejects(other.read(3000));
+    runner.close();
+    other.close();
+    await server.stop();
+  });
+});
