@@ -238,10 +238,36 @@ local function compile(src, name, prefix)
   return f, e
 end
 
-local EVAL_PREFIX = 'local redis, pcall = ...; '
+-- lua-redis-wasm is 32-bit: C's long, which string.format's %d/%i go through, clamps at 2^31
+-- (Redis, 64-bit, prints 1700000000000 as is; millisecond timestamps are common in scripts).
+-- Scripts get a string table whose format prints such integers itself.
+local realformat = string.format
+local function format64(fmt, ...)
+  if type(fmt) ~= 'string' or not find(fmt, '%%[-+ #0]*%d*%.?%d*[di]') then return realformat(fmt, ...) end
+  local args = pack(...)
+  local i = 0
+  local fixed = gsub(fmt, '%%([-+ #0]*%d*%.?%d*)([%a%%])', function(flags, conv)
+    if conv == '%' then return nil end
+    i = i + 1
+    local v = tonumber(args[i])
+    if (conv == 'd' or conv == 'i') and v and (v >= 2147483648 or v < -2147483648) then
+      args[i] = int2str(v)
+      return '%' .. gsub(flags, '[+ #0]', '') .. 's'
+    end
+    return nil
+  end)
+  return realformat(fixed, unpack(args, 1, args.n))
+end
+local function denywrite() error('Attempt to modify a readonly table', 2) end
+-- Scripts get empty proxies: every write, also to an existing field, is refused as Redis does.
+local function readonly(t) return setmetatable({}, { __index = t, __newindex = denywrite }) end
+local S = readonly(setmetatable({ format = format64 }, { __index = string }))
+R = readonly(R)
+
+local EVAL_PREFIX = 'local redis, pcall, string = ...; '
 -- xpcall passes no arguments: the script to run goes through an upvalue (no closure per job).
 local current
-local function runscript() return current(R, spcall) end
+local function runscript() return current(R, spcall, S) end
 local function fill(t, job, from, count, old)
   for i = 1, count do t[i] = job[from + i - 1] end
   for i = count + 1, old do t[i] = nil end
@@ -320,15 +346,15 @@ local function loadlib(libname, code)
   setmetatable(L, { __index = function(_, k)
     error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
   end })
-  local f, e = loadstring('local redis = ...; ' .. code, '@user_function')
+  local f, e = loadstring('local redis, string = ...; ' .. code, '@user_function')
   if not f then return ctl('d', 'E', 'Error compiling function: ' .. e) end
   chunkname = 'user_function'
-  local ok, r = xpcall(function() return f(L) end, handler)
+  local ok, r = xpcall(function() return f(L, S) end, handler)
   if not ok then
     return ctl('d', 'E', 'Error registering functions: ' .. r.msg)
   end
   -- From now on the library's redis table is the one scripts get (redis.call works).
-  setmetatable(L, { __index = R })
+  setmetatable(L, { __index = R, __newindex = denywrite })
   local reply = { 'R' }
   for _, x in ipairs(registered) do
     reply[#reply + 1] = x.name

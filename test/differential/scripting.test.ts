@@ -32,6 +32,11 @@ diffSuite('scripting', (env) => {
     await b.do('EVAL', 'return math.mod(7, 3)', 0);
     await b.do('EVAL', "return type(string.gfind)", 0);
     await b.do('EVAL', "return loadstring('return 7')()", 0);
+    // Millisecond timestamps through %d (lua-redis-wasm's C long is 32-bit; nodis formats them).
+    await b.do('EVAL', "return string.format('%d', 1700000000000)", 0);
+    await b.do('EVAL', "return string.format('%5d|%-14d|%%d|%s|%i', 7, 2^40, 'x', -2^35)", 0);
+    await b.do('EVAL', "return string.format('%d', ARGV[1])", 0, '1700000000123');
+    await b.do('EVAL', "return string.format('%.3f', 1/3)", 0);
   });
 
   diffTest(env, 'RESP3 conversions after redis.setresp(3)', async (b) => {
@@ -113,6 +118,8 @@ diffSuite('scripting', (env) => {
     await b.do('EVAL', 'redis.set_repl(99)', 0);
     await b.do('EVAL', "KEYS = {}", 0);
     await b.do('EVAL', "string.foo = 1", 0);
+    await b.do('EVAL', "redis.call = nil", 0);
+    await b.do('EVAL', "cjson.encode = nil", 0);
     await b.do('EVAL', "return loadstring(string.dump(function() return 1 end))", 0);
     await b.do('DEL', 'str');
   });
