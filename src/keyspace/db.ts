@@ -75,14 +75,24 @@ function lfuTouch(field: number, nowMs: number, lfu: LfuSettings): number {
 const EPOCH_UNIT = 2 ** 32;
 const MIN_SLOTS_TO_COMPACT = 1024;
 
-/** A database's contents at one instant (Database.freeze). */
-export interface FrozenDatabase {
+/** A database's tables at the start of a snapshot (Database.tables). */
+export interface DatabaseTables {
   readonly id: number;
   readonly layout: object;
   readonly size: number;
+  /** Slots in use at the start; later slots hold keys added since. */
+  readonly length: number;
   readonly keys: readonly (string | null)[];
   readonly values: readonly (RedisValue | null)[];
   readonly expires: ReadonlyMap<string, number>;
+}
+
+/** Sees slot changes while a background save runs (see Database.watcher). */
+export interface SlotWatcher {
+  /** `key` in `slot` is about to be deleted, replaced or get another TTL. */
+  changing(db: Database, slot: number, key: string): void;
+  /** A new key was stored in `slot`. */
+  placed(db: Database, slot: number): void;
 }
 
 export class Database {
@@ -184,6 +194,7 @@ export class Database {
     if (slot === undefined) {
       this.insert(key, value);
     } else {
+      if (this.watcher !== null) this.watcher.changing(this, slot, key);
       this.values[slot] = value;
       this.touch(slot);
     }
@@ -236,6 +247,7 @@ export class Database {
       this.values[slot] = value;
     }
     this.lru[slot] = this.host.lfu === null ? this.host.lruClock : (lfuMinutes(this.host.nowMs) << 8) | LFU_INIT_VAL;
+    if (this.watcher !== null) this.watcher.placed(this, slot);
     this.host.keyCreated(this, key);
     if (typeof value !== 'string' && (value.kind === 'list' || value.kind === 'zset')) this.host.keyAdded(this, key);
   }
@@ -244,6 +256,7 @@ export class Database {
   delete(key: string): boolean {
     const slot = this.index.get(key);
     if (slot === undefined) return false;
+    if (this.watcher !== null) this.watcher.changing(this, slot, key);
     this.index.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     this.keys[slot] = null;
@@ -254,7 +267,7 @@ export class Database {
       this.values.pop();
     } else {
       this.free.push(slot);
-      if (this.free.length > MIN_SLOTS_TO_COMPACT && this.free.length * 2 > this.keys.length && this.layoutPins === 0) this.compact();
+      if (this.free.length > MIN_SLOTS_TO_COMPACT && this.free.length * 2 > this.keys.length && this.watcher === null) this.compact();
     }
     return true;
   }
@@ -265,19 +278,27 @@ export class Database {
   }
 
   setExpire(key: string, atMs: number): void {
+    if (this.watcher !== null) this.watchExpire(key);
     this.expires.set(key, atMs);
   }
 
   /** Removes the TTL; returns true when there was one. */
   persist(key: string): boolean {
+    if (this.watcher !== null) this.watchExpire(key);
     return this.expires.delete(key);
   }
 
+  private watchExpire(key: string): void {
+    const slot = this.index.get(key);
+    if (slot !== undefined) this.watcher!.changing(this, slot, key);
+  }
+
   /**
-   * Background saves pin the slot layout: while pinned, keys never move between slots (no
-   * compaction), so a frozen copy of the slot tables stays comparable with the live ones.
+   * Set while a background save walks this database's live tables: told before a slot's
+   * key, value or TTL changes and after a slot is filled, so the save keeps what was there
+   * at its start. While set, keys never move between slots (no compaction).
    */
-  layoutPins = 0;
+  watcher: SlotWatcher | null = null;
 
   /** The identity of the slot tables: FLUSHDB and SWAPDB replace them, nothing else does. */
   get layout(): object {
@@ -294,9 +315,13 @@ export class Database {
     return this.values[slot] ?? null;
   }
 
-  /** Copies of the slot tables and TTLs as they are now, holes included (a snapshot's start). */
-  freeze(): FrozenDatabase {
-    return { id: this.id, layout: this.index, size: this.index.size, keys: this.keys.slice(), values: this.values.slice(), expires: new Map(this.expires) };
+  /**
+   * The slot tables and TTLs as they are now, by reference, not copied (a snapshot's start:
+   * O(1)). FLUSHDB and SWAPDB replace the tables, leaving these untouched from then on;
+   * other changes are reported to the watcher first.
+   */
+  tables(): DatabaseTables {
+    return { id: this.id, layout: this.index, size: this.index.size, length: this.keys.length, keys: this.keys, values: this.values, expires: this.expires };
   }
 
   /** Every key (expired ones included, as Redis's dict iteration), in slot order. */

@@ -14,7 +14,7 @@ import { extractKeys } from '../commands/keys.js';
 import { Snapshot, type SnapshotSink } from './snapshot.js';
 
 /** How long one slice may run before clients are served again. */
-const SLICE_MS = 1;
+const SLICE_MS = 0.5;
 
 /** A file format fed by a snapshot: keys go to `sink`, `finish` writes the trailer. */
 export interface SnapshotFormat {

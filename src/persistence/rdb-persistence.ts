@@ -108,7 +108,7 @@ export class RdbPersistence {
     const target = this.filePath;
     const temp = path.join(path.dirname(target), `temp-${process.pid}.rdb`);
     let fd = -1;
-    const snapshot = new Snapshot(server.dbs);
+    const snapshot = new Snapshot(server.dbs, false);
     try {
       fd = openSync(temp, 'w');
       const out = fd;

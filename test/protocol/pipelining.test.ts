@@ -166,26 +166,37 @@ describe('split requests (differential)', { skip: hasRedis() ? false : 'redis-se
         chunks.push(data.subarray(i, i + n));
         i += n;
       }
-      assert.deepEqual(await exchange(nodis.port, chunks, 300), reference);
+      // A generous idle time: under load a reply can lag the 15 ms pauses between chunks.
+      assert.deepEqual(await exchange(nodis.port, chunks, 1000), reference);
     }
     // Byte by byte (kept to the first 600 bytes: each write waits a little to arrive alone).
     const head = data.subarray(0, 600);
     const headRef = await exchange(redis.port, [head], 300);
     const bytes = Array.from({ length: head.length }, (_, i) => head.subarray(i, i + 1));
-    const ours = await exchangeFast(nodis.port, bytes);
+    const ours = await exchangeFast(nodis.port, bytes, headRef.data.length);
     assert.deepEqual(ours, headRef);
   });
 });
 
-/** Like exchange(), but writes one byte per event-loop turn (setImmediate) to stay fast. */
-async function exchangeFast(port: number, chunks: Buffer[]): Promise<{ data: string; closed: boolean }> {
+/**
+ * Like exchange(), but writes one byte per event-loop turn (setImmediate) to stay fast, then
+ * waits for `expected` bytes of replies (up to 10 s: a loaded machine is slow), and 100 ms
+ * more for anything extra.
+ */
+async function exchangeFast(port: number, chunks: Buffer[], expected: number): Promise<{ data: string; closed: boolean }> {
   const c = await RespClient.connect(port);
   for (const chunk of chunks) {
     c.writeRaw(chunk);
     await new Promise((r) => setImmediate(r));
   }
-  await new Promise((r) => setTimeout(r, 300));
-  const data = c.drain();
+  const deadline = Date.now() + 10000;
+  let data = '';
+  while (data.length < expected && Date.now() < deadline && !c.closed) {
+    await new Promise((r) => setTimeout(r, 20));
+    data += c.drain();
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  data += c.drain();
   const closed = c.closed;
   c.close();
   return { data, closed };

@@ -333,7 +333,7 @@ export class AppendOnlyFile {
   private writeBaseSync(base: AofFileInfo): void {
     const temp = path.join(this.dir, `temp-rewriteaof-${process.pid}.aof`);
     const fd = openSync(temp, 'w');
-    const snapshot = new Snapshot(this.server.dbs);
+    const snapshot = new Snapshot(this.server.dbs, false);
     try {
       const out = this.baseFormat()((chunk) => writeAll(fd, chunk));
       snapshot.step(out.sink, Infinity, () => 0);
