@@ -288,10 +288,12 @@ export class ScriptEngine {
     if (cmd.isWrite || flags.has('MAY_REPLICATE')) {
       if (ctx.readOnly) return '-ERR Write commands are not allowed from read-only scripts.\r\n';
     }
-    if (cmd.isWrite) ctx.wrote = true;
     const c = this.scriptClient;
     c.w.resp = resp;
+    // SCRIPT_WRITE_DIRTY: only a command that changed the dataset makes the script unkillable.
+    const dirty = server.dirty;
     call(server, c, cmd, argv);
+    if (server.dirty !== dirty) ctx.wrote = true;
     return c.w.takeString();
   }
 }

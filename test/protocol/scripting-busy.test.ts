@@ -56,6 +56,17 @@ describe('busy scripts', () => {
     other.close();
   });
 
+  test('a write command that changed nothing keeps the script killable', async () => {
+    const runner = await RespClient.connect(server.port);
+    const other = await RespClient.connect(server.port);
+    runner.send('EVAL', "redis.call('DEL', 'no-such-key') while true do end", 0);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(await other.call('SCRIPT', 'KILL'), '+OK\r\n');
+    assert.match(await runner.read(), /^-ERR Script killed by user with SCRIPT KILL/);
+    runner.close();
+    other.close();
+  });
+
   test('FUNCTION KILL stops a function; SCRIPT KILL refuses to', async () => {
     const runner = await RespClient.connect(server.port);
     const other = await RespClient.connect(server.port);
