@@ -185,6 +185,23 @@ describe('AOF: what nodis appends, nodis replays', () => {
     await server.stop();
   });
 
+  test('auto-aof-rewrite-percentage and -min-size start a rewrite when the AOF has grown', async () => {
+    const dir = tempDir();
+    const { server, c } = await nodisOn(dir, { 'auto-aof-rewrite-min-size': '4kb', 'auto-aof-rewrite-percentage': '100' });
+    assert.equal(await infoField(c, 'aof_rewrites'), '0');
+    for (let i = 0; i < 200; i++) await c.call('SET', `key:${i % 10}`, 'v'.repeat(50));
+    await waitFor(c, 'aof_rewrites', '1');
+    await waitFor(c, 'aof_rewrite_in_progress', '0');
+    // The rewrite compacted 200 SETs of 10 keys into a small base.
+    assert.ok(Number(await infoField(c, 'aof_base_size')) < 4096);
+    c.close();
+    await server.stop();
+    const again = await nodisOn(dir);
+    assert.equal(await again.c.call('DBSIZE'), ':10\r\n');
+    again.c.close();
+    await again.server.stop();
+  });
+
   test('DEBUG LOADAOF reloads the files; BGREWRITEAOF replies as Redis', async () => {
     const dir = tempDir();
     const { server, c } = await nodisOn(dir);
