@@ -28,7 +28,7 @@ function scriptForBody(c: Client, body: string): [string, CachedScript] {
   const cached = s.scripts.get(sha);
   if (cached !== undefined) return [sha, cached];
   const parsed = parseShebang(body);
-  const entry: CachedScript = { luaBody: parsed.luaBody, flags: parsed.flags };
+  const entry: CachedScript = parsed;
   const compileError = s.engine.compile(sha, entry.luaBody);
   if (compileError !== null) throw err(`Error compiling script (new function): ${compileError}`);
   s.scripts.set(sha, entry);
@@ -48,6 +48,8 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, readOnly: boolea
   } else {
     [sha, script] = scriptForBody(c, argv[1]!);
   }
+  // scriptPrepareForRun: a script with a shebang must declare no-writes to run as *_RO.
+  if (readOnly && script.shebang && !script.flags.has('no-writes')) throw err('Can not execute a script with write flag using *_ro command.');
   const parts = [sha, script.luaBody, String(numkeys), ...argv.slice(3)];
   const ctx = { caller: c, name: sha, isFunction: false, readOnly: readOnly || script.flags.has('no-writes'), wrote: false, startedAt: performance.now() };
   s.engine.run(ctx, Msg.Eval, parts, (done) => {

@@ -12,6 +12,8 @@ export interface CachedScript {
   /** The body given to Lua: the shebang line blanked, its newline kept (line numbers). */
   luaBody: string;
   flags: ReadonlySet<string>;
+  /** A `#!lua` script (not compat mode): the flags say what it may do. */
+  shebang: boolean;
 }
 
 export const SCRIPT_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
@@ -46,7 +48,7 @@ export function sha1hex(body: string): string {
  * evalExtractShebangFlags: "#!lua flags=a,b" on the first line. Returns the flags and the
  * body for Lua (the shebang removed, its newline kept), or throws Redis's errors.
  */
-export function parseShebang(body: string): CachedScript & { shebang: boolean } {
+export function parseShebang(body: string): CachedScript {
   if (!body.startsWith('#!')) return { luaBody: body, flags: new Set(), shebang: false };
   const eol = body.indexOf('\n');
   if (eol === -1) throw err('Invalid script shebang');

@@ -154,6 +154,8 @@ diffSuite('scripting', (env) => {
     await b.do('EVAL', "#!lua flags=no-writes\nreturn redis.call('SET', 'x', 1)", 0);
     await b.do('EVAL', "#!lua flags=no-writes\nreturn redis.call('GET', 'x')", 0);
     await b.do('EVAL', "#!lua\nreturn 1", 0);
+    await b.do('EVAL_RO', "#!lua\nreturn 1", 0);
+    await b.do('EVAL_RO', "#!lua flags=no-writes\nreturn 1", 0);
     await b.do('EVAL', "#!lua flags=allow-oom,no-cluster\nerror('line two')", 0);
     await b.do('EVAL', "#!lua flags=bogus\nreturn 1", 0);
     await b.do('EVAL', "#!lua bogus=1\nreturn 1", 0);
