@@ -114,3 +114,20 @@ describe('SHUTDOWN during a busy script', () => {
     await server.stop();
   });
 });
+
+describe('engine restarts', () => {
+  test('cached scripts and libraries survive the driver restart after long script time', async () => {
+    const server = await startNodis();
+    const c = await RespClient.connect(server.port);
+    const sha = (await c.call('SCRIPT', 'LOAD', "return 'cached ' .. ARGV[1]")).split('\r\n')[1]!;
+    assert.equal(await c.call('FUNCTION', 'LOAD', "#!lua name=keep\nredis.register_function('kept', function(k, a) return 'kept ' .. a[1] end)"), '$4\r\nkeep\r\n');
+    // ~1.7 s of script time: more than the worker's 1.5 s budget before it restarts its driver.
+    const spin = "local function now() local t = redis.call('TIME') return tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000 end local s = now() while now() - s < 1700 do end return 1";
+    assert.equal(await c.call('EVAL', spin, 0), ':1\r\n');
+    assert.equal(await c.call('EVALSHA', sha, 0, 'x'), '$8\r\ncached x\r\n');
+    assert.equal(await c.call('FCALL', 'kept', 0, 'y'), '$6\r\nkept y\r\n');
+    assert.equal(await c.call('EVALSHA', sha, 0, 'z'), '$8\r\ncached z\r\n');
+    c.close();
+    await server.stop();
+  });
+});
