@@ -50,6 +50,8 @@ export const enum Msg {
   Log = 21,
   Done = 22,
   Ready = 23,
+  /** The interpreter aborted (out of WebAssembly memory): the worker is gone. */
+  Dead = 24,
 }
 
 export class Channel {

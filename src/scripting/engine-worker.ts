@@ -10,7 +10,8 @@
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
-import { load, type ReplyValue } from 'lua-redis-wasm';
+import { load, LuaWasmModule, type ReplyValue } from 'lua-redis-wasm';
+import { widenedWasm } from './wasm-memory.js';
 import { Channel, Msg, WORKER } from './channel.js';
 import { DRIVER_SOURCE } from './driver-source.js';
 import { respToLua } from './resp-to-lua.js';
@@ -162,16 +163,33 @@ function host(args: Buffer[], raise: boolean): ReplyValue {
   }
 }
 
-const mod = await load({ limits: { maxFuel: 0xffffffff }, profile: 'redis-7.2' });
-const engine = mod.create({
-  redisCall: (args) => host(args, true),
-  redisPcall: (args) => host(args, false),
-  log: () => {},
-});
+let engine: ReturnType<Awaited<ReturnType<typeof load>>['create']>;
+try {
+  const wasmBytes = widenedWasm(LuaWasmModule.defaultWasmPath());
+  const mod = await load({ limits: { maxFuel: 0xffffffff }, profile: 'redis-7.2', ...(wasmBytes === undefined ? {} : { wasmBytes }) });
+  engine = mod.create({
+    redisCall: (args) => host(args, true),
+    redisPcall: (args) => host(args, false),
+    log: () => {},
+  });
+} catch (e) {
+  // The server waits for Ready: tell it at once instead of letting it time out.
+  channel.send(Msg.Dead, [b(`engine failed to load: ${e instanceof Error ? e.message : String(e)}`)]);
+  throw e;
+}
 // A tail call, so the bootstrap's own frame (named user_script by the engine) leaves the stack.
 const bootstrap = `return loadstring(${luaLongString(DRIVER_SOURCE)}, '=nodis')(${luaLongString(TOKEN.latin1Slice(0))}, ${luaLongString(init.version)}, ${init.versionNum})`;
 for (;;) {
-  const result = engine.eval(bootstrap);
+  let result;
+  try {
+    result = engine.eval(bootstrap);
+  } catch (e) {
+    // An abort of the WebAssembly module (out of memory) leaves it unusable: report and end
+    // this thread; the server starts a new one for the next script.
+    const text = `ERR Lua engine failure: ${e instanceof Error ? e.message : String(e)}`;
+    channel.send(Msg.Dead, [b(`E${text.length}:${text}`)]);
+    break;
+  }
   if (Buffer.isBuffer(result) && result.latin1Slice(0) === 'restart') continue;
   if (!started) {
     // The driver itself does not run: tell the server instead of retrying forever.

@@ -95,6 +95,14 @@ export class ScriptEngine {
     });
     worker.unref();
     worker.on('error', (e) => this.server.log.warning(`Lua engine thread failed: ${e.message}`));
+    worker.on('exit', () => {
+      // A worker that died on its own while a script ran asynchronously: end that script.
+      if (this.worker !== worker || this.channel === null) return;
+      const ch = this.channel;
+      this.killed = 'ERR Lua engine failure';
+      this.forgetWorker(ch);
+      if (this.busy) ch.interrupt();
+    });
     const channel = new Channel(sab, SERVER, port1);
     if (!channel.wait(STARTUP_TIMEOUT_MS) || channel.kind !== Msg.Ready) {
       void worker.terminate();
@@ -119,6 +127,10 @@ export class ScriptEngine {
       ch.wait();
       const k = ch.kind;
       if (k === Msg.Done) return ch.readStrings();
+      if (k === Msg.Dead) {
+        this.forgetWorker(ch);
+        throw err('Lua engine failure');
+      }
       if (k === Msg.Log) this.log(ch.readStrings());
       else ch.send(Msg.CallReply, ['-ERR redis.call is not available here\r\n']);
     }
@@ -188,6 +200,9 @@ export class ScriptEngine {
         return null;
       case Msg.Done:
         return ch.readStrings();
+      case Msg.Dead:
+        this.forgetWorker(ch);
+        return ch.readStrings();
       default:
         return ['E', 'ERR unexpected message from the Lua engine'];
     }
@@ -217,7 +232,7 @@ export class ScriptEngine {
     const loop = async (): Promise<void> => {
       for (;;) {
         await ch.waitAsync();
-        if (this.channel !== ch) {
+        if (this.channel !== ch && ch.kind !== Msg.Dead) {
           // SCRIPT KILL replaced the worker.
           const text = this.killed ?? 'ERR Script killed';
           finish([`E${text.length}:${text}`]);
@@ -233,6 +248,16 @@ export class ScriptEngine {
       }
     };
     void loop();
+  }
+
+  /** The worker behind `ch` is gone: the next script starts a new one. */
+  private forgetWorker(ch: Channel): void {
+    if (this.channel !== ch) return;
+    const w = this.worker;
+    this.worker = null;
+    this.channel = null;
+    this.known = new Set();
+    if (w !== null) void w.terminate();
   }
 
   /** SCRIPT KILL / FUNCTION KILL of a script that went asynchronous. */
