@@ -5,57 +5,26 @@
  * aof-load-truncated says, and with appendfsync always no acknowledged write is lost when
  * the process is killed.
  */
-import { describe, after, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, appendFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, hasRedis, ROOT, startNodis, startRedis } from '../helpers/servers.js';
 import { RespClient } from '../helpers/resp-client.js';
+import { tempDir as newTempDir, loaded, infoField, waitForField } from '../helpers/persistence.js';
 import { parseReply } from '../helpers/differential.js';
 import { populate, readDataset, assertSameDataset } from '../helpers/dataset.js';
 import type { RunningServer } from '../../src/index.js';
 
-/** A server answers -LOADING while it loads its files: wait until it answers PING. */
-async function loaded(c: RespClient): Promise<RespClient> {
-  const deadline = Date.now() + 20000;
-  while ((await c.call('PING')) !== '+PONG\r\n') {
-    assert.ok(Date.now() < deadline, 'the server finished loading');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return c;
-}
-
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'nodis-aof-'));
-  tempDirs.push(dir);
-  return dir;
-}
-after(() => {
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = (): string => newTempDir('nodis-aof-');
 
 async function nodisOn(dir: string, config: Record<string, string> = {}): Promise<{ server: RunningServer; c: RespClient }> {
   const server = await startNodis({ config: { dir, appendonly: 'yes', 'enable-debug-command': 'yes', ...config } });
   return { server, c: await RespClient.connect(server.port) };
 }
 
-async function infoField(c: RespClient, field: string): Promise<string> {
-  const text = parseReply(await c.call('INFO', 'persistence')) as string;
-  const line = text.split('\r\n').find((l) => l.startsWith(`${field}:`));
-  assert.ok(line !== undefined, `INFO has ${field}`);
-  return line.slice(field.length + 1);
-}
-
-async function waitFor(c: RespClient, field: string, value: string): Promise<void> {
-  const deadline = Date.now() + 20000;
-  while ((await infoField(c, field)) !== value) {
-    assert.ok(Date.now() < deadline, `${field} reached ${value}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const waitFor = waitForField;
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

@@ -3,48 +3,28 @@
  * a point-in-time snapshot while writes continue, DUMP/RESTORE payloads cross servers, and
  * SAVE/BGSAVE/RESTORE/MISCONF replies match Redis's.
  */
-import { describe, after, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, hasRedis, ROOT, startNodis, startRedis } from '../helpers/servers.js';
 import { RespClient } from '../helpers/resp-client.js';
+import { tempDir as newTempDir, loaded, infoField } from '../helpers/persistence.js';
 import { parseReply, diffSuite, diffTest } from '../helpers/differential.js';
 import { populate, readDataset, assertSameDataset } from '../helpers/dataset.js';
 import { parseRdb, writeRdb } from '../../src/persistence/rdb/file.js';
 import { Crc64 } from '../../src/persistence/crc64.js';
 import type { RunningServer } from '../../src/index.js';
 
-/** A server answers -LOADING while it loads its files: wait until it answers PING. */
-async function loaded(c: RespClient): Promise<RespClient> {
-  const deadline = Date.now() + 20000;
-  while ((await c.call('PING')) !== '+PONG\r\n') {
-    assert.ok(Date.now() < deadline, 'the server finished loading');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return c;
-}
 
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'nodis-persist-'));
-  tempDirs.push(dir);
-  return dir;
-}
+const tempDir = (): string => newTempDir('nodis-persist-');
 
 /** A DUMP payload around `body`: RDB version 10 and the CRC64 trailer. */
 function framed(body: string): string {
   const head = Buffer.from(body + '\x0a\x00', 'latin1');
   return Buffer.concat([head, new Crc64().update(head).digestLE()]).latin1Slice();
-}
-
-async function infoField(c: RespClient, field: string): Promise<string> {
-  const text = parseReply(await c.call('INFO', 'persistence')) as string;
-  const line = text.split('\r\n').find((l) => l.startsWith(`${field}:`));
-  assert.ok(line !== undefined, `INFO has ${field}`);
-  return line.slice(field.length + 1);
 }
 
 async function waitForBgsave(c: RespClient): Promise<void> {
@@ -59,10 +39,6 @@ async function nodisOn(dir: string, config: Record<string, string> = {}): Promis
   const server = await startNodis({ config: { dir, 'enable-debug-command': 'yes', ...config } });
   return { server, c: await RespClient.connect(server.port) };
 }
-
-after(() => {
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-});
 
 describe('RDB persistence interop with real Redis', { skip: hasRedis() ? false : 'redis-server not installed' }, () => {
   test("nodis loads a dump.rdb written by Redis's SAVE (every type and encoding, TTLs, several dbs)", async () => {
