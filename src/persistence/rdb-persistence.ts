@@ -17,6 +17,7 @@ import { ReplyError } from '../errors.js';
 import { Snapshot } from './snapshot.js';
 import { RdbWriter, readRdbSteps } from './rdb/file.js';
 import { runSliced, runToEnd } from '../util/sliced.js';
+import { libraryCodes, scripting } from '../scripting/scripting.js';
 import { RdbFormatError } from './rdb/input.js';
 import { fromPortable, typeLimits } from './portable.js';
 
@@ -87,19 +88,22 @@ export class RdbPersistence {
     return this.lastBgsaveStatus === 'err' && this.savePointsSet && this.server.config.bool('stop-writes-on-bgsave-error');
   }
 
-  private aux(): [string, string][] {
-    return [
+  /**
+   * An RDB writer with Redis's aux fields and the function libraries as they are now (the
+   * start of the save), ready for the databases. `aofBase`: an AOF base's RDB preamble.
+   */
+  newWriter(sink: (chunk: Buffer) => void, aofBase = false): RdbWriter {
+    const config = this.server.config;
+    const aux: [string, string][] = [
       ['redis-ver', REDIS_COMPAT_VERSION],
       ['redis-bits', '64'],
       ['ctime', String(Math.floor(Date.now() / 1000))],
       ['used-mem', String(process.memoryUsage().heapUsed)],
-      ['aof-base', '0'],
+      ['aof-base', aofBase ? '1' : '0'],
     ];
-  }
-
-  private newWriter(sink: (chunk: Buffer) => void): RdbWriter {
-    const config = this.server.config;
-    return new RdbWriter({ compress: config.bool('rdbcompression'), checksum: config.bool('rdbchecksum'), aux: this.aux() }, sink);
+    const writer = new RdbWriter({ compress: config.bool('rdbcompression'), checksum: config.bool('rdbchecksum'), aux }, sink);
+    for (const code of libraryCodes(this.server)) writer.functionLibrary(code);
+    return writer;
   }
 
   /** rdbSave: writes the whole dataset now, blocking. Returns false (and logs why) on failure. */
@@ -318,6 +322,14 @@ export class RdbPersistence {
     let length: number;
     const mergeInto = server.dbs.map((db) => db.size !== 0);
     try {
+      const loadLibrary = (code: string): void => {
+        try {
+          // A library already there is replaced (DEBUG RELOAD keeps functions, as Redis does).
+          scripting(server).libraries.load(code, true);
+        } catch (e) {
+          throw new RdbLoadError(`Bad RDB file ${source}: a function library failed to load: ${(e as Error).message}`);
+        }
+      };
       ({ length } = yield* readRdbSteps(buf, (dbId, k) => {
         const db = server.dbs[dbId];
         if (db === undefined) {
@@ -336,7 +348,7 @@ export class RdbPersistence {
         }
         if (k.expireMs !== -1) db.setExpire(k.key, k.expireMs);
         loaded++;
-      }));
+      }, true, loadLibrary));
     } catch (e) {
       if (e instanceof RdbFormatError) throw new RdbLoadError(`Bad RDB file ${source}: ${e.message}`);
       throw e;

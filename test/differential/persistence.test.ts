@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort, hasRedis, ROOT, startNodis, startRedis } from '../helpers/servers.js';
 import { RespClient } from '../helpers/resp-client.js';
-import { tempDir as newTempDir, loaded, infoField } from '../helpers/persistence.js';
+import { tempDir as newTempDir, loaded, infoField, waitForField } from '../helpers/persistence.js';
 import { parseReply, diffSuite, diffTest } from '../helpers/differential.js';
 import { populate, readDataset, assertSameDataset } from '../helpers/dataset.js';
 import { parseRdb, writeRdb } from '../../src/persistence/rdb/file.js';
@@ -419,4 +419,56 @@ describe('loading state', () => {
       proc.kill('SIGKILL');
     }
   });
+});
+
+describe('function libraries persist with the data', { skip: hasRedis() ? false : 'redis-server not installed' }, () => {
+  const LIB = "#!lua name=persisted\nredis.register_function('answer', function(keys, args) return 42 end)";
+
+  test("nodis's dump.rdb carries libraries to Redis, and Redis's to nodis", async () => {
+    const dir = tempDir();
+    const { server, c } = await nodisOn(dir);
+    assert.equal(await c.call('FUNCTION', 'LOAD', LIB), '$9\r\npersisted\r\n');
+    await c.call('SET', 'k', 'v');
+    assert.equal(await c.call('SAVE'), '+OK\r\n');
+    c.close();
+    await server.stop();
+    const redis = await startRedis(['--dir', dir]);
+    const rc = await loaded(await RespClient.connect(redis.port));
+    try {
+      assert.equal(await rc.call('FCALL', 'answer', 0), ':42\r\n');
+      assert.equal(await rc.call('FUNCTION', 'LOAD', 'REPLACE', LIB.replace('42', '43')), '$9\r\npersisted\r\n');
+      assert.equal(await rc.call('SAVE'), '+OK\r\n');
+    } finally {
+      rc.close();
+      await redis.stop();
+    }
+    const copy = tempDir();
+    copyFileSync(path.join(dir, 'dump.rdb'), path.join(copy, 'dump.rdb'));
+    const again = await nodisOn(copy);
+    assert.equal(await again.c.call('FCALL', 'answer', 0), ':43\r\n');
+    assert.equal(await again.c.call('GET', 'k'), '$1\r\nv\r\n');
+    again.c.close();
+    await again.server.stop();
+  });
+
+  for (const preamble of ['yes', 'no']) {
+    test(`libraries survive AOF replay and rewrite (aof-use-rdb-preamble ${preamble})`, async () => {
+      const dir = tempDir();
+      const config = { appendonly: 'yes', 'aof-use-rdb-preamble': preamble };
+      let { server, c } = await nodisOn(dir, config);
+      assert.equal(await c.call('FUNCTION', 'LOAD', LIB), '$9\r\npersisted\r\n');
+      c.close();
+      await server.stop();
+      ({ server, c } = await nodisOn(dir, config));
+      assert.equal(await c.call('FCALL', 'answer', 0), ':42\r\n');
+      assert.equal(await c.call('BGREWRITEAOF'), '+Background append only file rewriting started\r\n');
+      await waitForField(c, 'aof_rewrite_in_progress', '0');
+      c.close();
+      await server.stop();
+      ({ server, c } = await nodisOn(dir, config));
+      assert.equal(await c.call('FCALL', 'answer', 0), ':42\r\n');
+      c.close();
+      await server.stop();
+    });
+  }
 });

@@ -19,8 +19,7 @@ import path from 'node:path';
 import type { Server, CommandGate } from '../../server.js';
 import { ReplyError } from '../../errors.js';
 import { BackgroundFileWrite, writeAll, type SnapshotFormat } from '../background-file.js';
-import { RdbWriter } from '../rdb/file.js';
-import { REDIS_COMPAT_VERSION } from '../../version.js';
+import { libraryCodes } from '../../scripting/scripting.js';
 import { AofCommandWriter, encodeCommand } from './commands.js';
 import { loadAofSteps, readAofFile, AofLoadError } from './loader.js';
 import { runSliced, runToEnd } from '../../util/sliced.js';
@@ -303,22 +302,16 @@ export class AppendOnlyFile {
   }
 
   private baseFormat(): (write: (chunk: Buffer) => void) => SnapshotFormat {
-    const config = this.server.config;
-    if (!config.bool('aof-use-rdb-preamble')) {
+    const server = this.server;
+    if (!server.config.bool('aof-use-rdb-preamble')) {
       return (write) => {
         const writer = new AofCommandWriter(write);
+        for (const code of libraryCodes(server)) writer.functionLoad(code);
         return { sink: writer, finish: () => writer.finish() };
       };
     }
     return (write) => {
-      const aux: [string, string][] = [
-        ['redis-ver', REDIS_COMPAT_VERSION],
-        ['redis-bits', '64'],
-        ['ctime', String(Math.floor(Date.now() / 1000))],
-        ['used-mem', String(process.memoryUsage().heapUsed)],
-        ['aof-base', '1'],
-      ];
-      const writer = new RdbWriter({ compress: config.bool('rdbcompression'), checksum: config.bool('rdbchecksum'), aux }, write);
+      const writer = server.rdb.newWriter(write, true);
       return { sink: writer, finish: () => writer.finish() };
     };
   }

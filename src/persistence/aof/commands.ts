@@ -2,7 +2,7 @@
  * The AOF's command format: every command as a RESP multibulk (catAppendOnlyGenericCommand),
  * and an AOF base written as commands that rebuild the dataset (rewriteAppendOnlyFileRio,
  * used when aof-use-rdb-preamble is no): RPUSH/SADD/ZADD/HMSET in batches of 64 items,
- * SET for strings, PEXPIREAT for TTLs, SELECT between databases.
+ * SET for strings, PEXPIREAT for TTLs, SELECT between databases, FUNCTION LOAD first.
  */
 import type { SnapshotSink } from '../snapshot.js';
 import type { PortableValue } from '../rdb/values.js';
@@ -24,6 +24,11 @@ export class AofCommandWriter implements SnapshotSink {
   private pendingBytes = 0;
 
   constructor(private readonly write: (chunk: Buffer) => void) {}
+
+  /** rewriteFunctions: a library as the FUNCTION LOAD that recreates it. */
+  functionLoad(code: string): void {
+    this.emit(['FUNCTION', 'LOAD', code]);
+  }
 
   selectDb(id: number): void {
     this.emit(['SELECT', String(id)]);

@@ -22,17 +22,25 @@ export interface RdbContents {
   readonly dbs: Map<number, RdbKey[]>;
   /** Bytes the RDB took (an AOF base with an RDB preamble continues with commands after it). */
   readonly length: number;
+  /** Function libraries' code. */
+  readonly functions: string[];
 }
 
 /** Parses a whole RDB file into memory, verifying its checksum (tests, small files). */
 export function parseRdb(buf: Buffer, verifyChecksum = true): RdbContents {
   const dbs = new Map<number, RdbKey[]>([[0, []]]);
-  const { version, aux, length } = readRdb(buf, (dbId, key) => {
-    let keys = dbs.get(dbId);
-    if (keys === undefined) dbs.set(dbId, (keys = []));
-    keys.push(key);
-  }, verifyChecksum);
-  return { version, aux, dbs, length };
+  const functions: string[] = [];
+  const { version, aux, length } = readRdb(
+    buf,
+    (dbId, key) => {
+      let keys = dbs.get(dbId);
+      if (keys === undefined) dbs.set(dbId, (keys = []));
+      keys.push(key);
+    },
+    verifyChecksum,
+    (code) => functions.push(code),
+  );
+  return { version, aux, dbs, length, functions };
 }
 
 /**
@@ -40,8 +48,8 @@ export function parseRdb(buf: Buffer, verifyChecksum = true): RdbContents {
  * is never held twice in memory. The checksum is verified at the end (a bad one throws
  * after the keys were delivered: the caller refuses the load, as Redis does).
  */
-export function readRdb(buf: Buffer, onKey: (dbId: number, key: RdbKey) => void, verifyChecksum = true): RdbReadResult {
-  return runToEnd(readRdbSteps(buf, onKey, verifyChecksum));
+export function readRdb(buf: Buffer, onKey: (dbId: number, key: RdbKey) => void, verifyChecksum = true, onFunction?: (code: string) => void): RdbReadResult {
+  return runToEnd(readRdbSteps(buf, onKey, verifyChecksum, onFunction));
 }
 
 export interface RdbReadResult {
@@ -52,7 +60,12 @@ export interface RdbReadResult {
 }
 
 /** readRdb as steps: yields the offset reached every 1024 keys, so loading can be sliced. */
-export function* readRdbSteps(buf: Buffer, onKey: (dbId: number, key: RdbKey) => void, verifyChecksum = true): Generator<number, RdbReadResult> {
+export function* readRdbSteps(
+  buf: Buffer,
+  onKey: (dbId: number, key: RdbKey) => void,
+  verifyChecksum = true,
+  onFunction?: (code: string) => void,
+): Generator<number, RdbReadResult> {
   const input = new RdbInput(buf);
   const magic = input.bytes(9).latin1Slice(0, 9);
   if (!magic.startsWith('REDIS')) throw new RdbFormatError('Wrong signature trying to load DB from file', 0);
@@ -93,9 +106,15 @@ export function* readRdbSteps(buf: Buffer, onKey: (dbId: number, key: RdbKey) =>
       }
       case RdbOpcode.MODULE_AUX:
         throw new RdbFormatError('The RDB file contains module AUX data, which nodis cannot load', input.pos - 1);
-      case RdbOpcode.FUNCTION2:
+      case RdbOpcode.FUNCTION2: {
+        const at = input.pos - 1;
+        const code = input.string();
+        if (onFunction === undefined) throw new RdbFormatError('The RDB file contains function libraries, which cannot be loaded here', at);
+        onFunction(code);
+        continue;
+      }
       case RdbOpcode.FUNCTION_PRE_GA:
-        throw new RdbFormatError('The RDB file contains function libraries, which nodis cannot load yet', input.pos - 1);
+        throw new RdbFormatError('The RDB file contains function libraries in the pre-release format of Redis 7.0 RC1, which nodis cannot load', input.pos - 1);
       case RdbOpcode.EOF: {
         if (version >= 5 && input.remaining >= 8) {
           const stored = input.bytes(8);
@@ -163,6 +182,12 @@ export class RdbWriter {
     this.out.string(key);
     writeValue(this.out, value);
     this.flush(false);
+  }
+
+  /** A function library (RDB_OPCODE_FUNCTION2 + its code), written before the databases. */
+  functionLibrary(code: string): void {
+    this.out.byte(RdbOpcode.FUNCTION2);
+    this.out.string(code);
   }
 
   /** EOF and the checksum (zero when rdbchecksum is off). */
