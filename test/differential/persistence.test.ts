@@ -268,6 +268,24 @@ diffSuite(
       await b.do('SAVE', 'extra');
     });
 
+    diffTest(env, 'INFO persistence RDB fields move as in Redis', async (b) => {
+      const fields = ['rdb_changes_since_last_save', 'rdb_bgsave_in_progress', 'rdb_last_bgsave_status', 'loading', 'async_loading'];
+      const compare = async (): Promise<void> => {
+        for (const f of fields) assert.equal(await infoField(b.nodis, f), await infoField(b.redis, f), f);
+      };
+      await b.do('SAVE');
+      await compare();
+      await b.do('SET', 'a', '1');
+      await b.do('MSET', 'b', '2', 'c', '3');
+      await b.do('INCR', 'a');
+      await b.do('DEL', 'missing');
+      await compare();
+      const before = [Number(await infoField(b.nodis, 'rdb_saves')), Number(await infoField(b.redis, 'rdb_saves'))];
+      await b.do('SAVE');
+      await compare();
+      assert.deepEqual([Number(await infoField(b.nodis, 'rdb_saves')) - before[0]!, Number(await infoField(b.redis, 'rdb_saves')) - before[1]!], [1, 1]);
+    });
+
     diffTest(env, 'RESTORE options and errors', async (b) => {
       await b.do('RPUSH', 'src', 'a', 'b', 'c');
       await b.do('HSET', 'h', 'f', 'v');
