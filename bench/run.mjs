@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * nodis vs real Redis, in the same run: `npm run bench [-- --quick] [--only REGEX] [--no-memory]`.
+ * nodis vs real Redis, in the same run:
+ * `npm run bench [-- --quick] [--only REGEX] [--no-memory] [--memory strings,hashes]`.
  *
  * Starts nodis (dist/main.js) and redis-server on free ports, drives both with redis-benchmark
  * in alternating rounds (ABBA order, so drift hits both equally), and prints per workload:
@@ -8,7 +9,9 @@
  * (utime+stime from /proc/PID/stat) with the CPU-efficiency ratio Redis µs/op ÷ nodis µs/op.
  * On a 2-core machine redis-benchmark itself needs a core, so pipeline-1 throughput hides a
  * slow server: judge by CPU per request and by pipeline-16 throughput.
- * Then RSS growth per key for 1M 32-byte strings. Results go to bench/results/<date>.json.
+ * Then RSS growth per key for 1M 32-byte strings (and, with --types/--all, per hash for 100k
+ * hashes of 10 small fields). `--memory strings,hashes` runs only the named memory figures,
+ * without the throughput workloads. Results go to bench/results/<date>.json.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +24,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const NO_MEMORY = args.includes('--no-memory');
+const memoryIdx = args.indexOf('--memory');
+/** Memory figures named with --memory (then nothing else runs), or null for the default set. */
+const MEMORY_ONLY = memoryIdx >= 0 ? args[memoryIdx + 1].split(',') : null;
 const onlyIdx = args.indexOf('--only');
 const ONLY = onlyIdx >= 0 ? new RegExp(args[onlyIdx + 1], 'i') : null;
 const ROUNDS = QUICK ? 2 : 3;
@@ -73,7 +79,7 @@ const SCRIPT_WORKLOADS = [
 const includeTypes = args.includes('--types') || args.includes('--all');
 const includeScripting = args.includes('--scripting') || args.includes('--all');
 const includeCore = (!args.includes('--types') && !args.includes('--scripting')) || args.includes('--all');
-const WORKLOADS = [...(includeCore ? CORE_WORKLOADS : []), ...(includeTypes ? TYPE_WORKLOADS : []), ...(includeScripting ? SCRIPT_WORKLOADS : [])].filter(
+const WORKLOADS = MEMORY_ONLY !== null ? [] : [...(includeCore ? CORE_WORKLOADS : []), ...(includeTypes ? TYPE_WORKLOADS : []), ...(includeScripting ? SCRIPT_WORKLOADS : [])].filter(
   ([name]) => ONLY === null || ONLY.test(name),
 );
 
@@ -222,11 +228,10 @@ async function throughput() {
   return results;
 }
 
-/** Loads `count` SETs through one pipelined connection, counting replies. */
-function loadStrings(port, count) {
+/** Sends `count` commands built by `command(i)` through one pipelined connection, counting replies (one line each). */
+function loadPipelined(port, count, command) {
   return new Promise((resolve, reject) => {
     const sock = net.connect(port, '127.0.0.1');
-    const value = 'v'.repeat(32);
     let replies = 0;
     let sent = 0;
     const batch = 1000;
@@ -234,10 +239,7 @@ function loadStrings(port, count) {
       while (sent < count) {
         let chunk = '';
         const end = Math.min(count, sent + batch);
-        for (; sent < end; sent++) {
-          const key = `key:${String(sent).padStart(12, '0')}`;
-          chunk += `*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$32\r\n${value}\r\n`;
-        }
+        for (; sent < end; sent++) chunk += command(sent);
         if (!sock.write(chunk)) return sock.once('drain', sendMore);
       }
     };
@@ -253,22 +255,54 @@ function loadStrings(port, count) {
   });
 }
 
-async function memory() {
-  const count = QUICK ? 200000 : 1000000;
+function resp(args) {
+  let out = `*${args.length}\r\n`;
+  for (const a of args) out += `$${a.length}\r\n${a}\r\n`;
+  return out;
+}
+
+/** 1M SETs of 32-byte values. */
+function loadStrings(port, count) {
+  const value = 'v'.repeat(32);
+  return loadPipelined(port, count, (i) => resp(['SET', `key:${String(i).padStart(12, '0')}`, value]));
+}
+
+/** `count` hashes of 10 small fields (field0..field9 -> the hash's number), one HSET each: Redis ≈240 B/hash, as issue #3's figure. */
+function loadHashes(port, count) {
+  return loadPipelined(port, count, (i) => {
+    const args = ['HSET', `hash:${String(i).padStart(12, '0')}`];
+    for (let f = 0; f < 10; f++) args.push(`field${f}`, String(i));
+    return resp(args);
+  });
+}
+
+/** RSS growth per element of each server, loading the same data into a fresh server of each kind. */
+async function measureMemory(name, count, load) {
   const out = {};
   for (const kind of ['redis', 'nodis']) {
     const s = await startServer(kind);
     await new Promise((r) => setTimeout(r, 500));
     const before = rssBytes(s.proc.pid);
-    await loadStrings(s.port, count);
+    await load(s.port, count);
     await new Promise((r) => setTimeout(r, 2000));
     const after = rssBytes(s.proc.pid);
     out[kind] = (after - before) / count;
     stopServer(s);
   }
   out.ratio = out.nodis / out.redis;
-  console.log(`memory strings_${count / 1000}k: redis ${out.redis.toFixed(1)} B/key, nodis ${out.nodis.toFixed(1)} B/key, ratio ${out.ratio.toFixed(2)}`);
+  console.log(`memory ${name}: redis ${out.redis.toFixed(1)} B/elem, nodis ${out.nodis.toFixed(1)} B/elem, ratio ${out.ratio.toFixed(2)}`);
   return { count, ...out };
+}
+
+async function memory() {
+  const which = MEMORY_ONLY ?? (includeTypes ? ['strings', 'hashes'] : ['strings']);
+  const out = {};
+  if (which.includes('strings')) {
+    const count = QUICK ? 200000 : 1000000;
+    out.strings = await measureMemory(`strings_${count / 1000}k`, count, loadStrings);
+  }
+  if (which.includes('hashes')) out.hashes = await measureMemory('hashes_100k_x10', 100000, loadHashes);
+  return out;
 }
 
 async function main() {
@@ -293,7 +327,7 @@ async function main() {
     if (summary.cpuEfficiencySetGet) console.log(`SET/GET P1+P16 cpu efficiency (Redis µs/op ÷ nodis µs/op): ${summary.cpuEfficiencySetGet.toFixed(3)}`);
     if (summary.p16ThroughputSetGet) console.log(`SET/GET P16 throughput ratio: ${summary.p16ThroughputSetGet.toFixed(3)}`);
   }
-  const mem = NO_MEMORY || ONLY ? null : await memory();
+  const mem = MEMORY_ONLY === null && (NO_MEMORY || ONLY) ? null : await memory();
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   const file = path.join(ROOT, 'bench/results', `${meta.date.slice(0, 19).replace(/:/g, '-')}.json`);
   writeFileSync(file, JSON.stringify({ meta, rows, summary, memory: mem }, null, 2));

@@ -42,9 +42,8 @@ function hsetGeneric(c: Client, argv: string[], replyCount: boolean): void {
   const key = argv[1]!;
   const h = hashOrCreate(c, key);
   const lim = limits(c);
-  h.beforeInsert(lim, argv.slice(2));
-  let created = 0;
-  for (let i = 2; i < argv.length; i += 2) if (h.set(lim, argv[i]!, argv[i + 1]!)) created++;
+  h.beforeInsert(lim, argv, 2);
+  const created = h.setPairs(lim, argv, 2);
   if (replyCount) c.w.integer(created);
   else c.w.ok();
   afterWrite(c, key, NOTIFY.HASH, 'hset', (argv.length - 2) / 2);
@@ -53,7 +52,7 @@ function hsetGeneric(c: Client, argv: string[], replyCount: boolean): void {
 function hsetnxCommand(c: Client, argv: string[]): void {
   const key = argv[1]!;
   const h = hashOrCreate(c, key);
-  if (h.fields.has(argv[2]!)) {
+  if (h.has(argv[2]!)) {
     c.w.integer(0);
     return;
   }
@@ -66,7 +65,7 @@ function hsetnxCommand(c: Client, argv: string[]): void {
 
 function hgetCommand(c: Client, argv: string[]): void {
   const h = hashForRead(c, argv[1]!);
-  const v = h?.fields.get(argv[2]!);
+  const v = h?.get(argv[2]!);
   if (v === undefined) c.w.nullBulk();
   else c.w.bulk(v);
 }
@@ -75,7 +74,7 @@ function hmgetCommand(c: Client, argv: string[]): void {
   const h = hashForRead(c, argv[1]!);
   c.w.arrayHeader(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
-    const v = h?.fields.get(argv[i]!);
+    const v = h?.get(argv[i]!);
     if (v === undefined) c.w.nullBulk();
     else c.w.bulk(v);
   }
@@ -87,21 +86,22 @@ function hgetallCommand(c: Client, argv: string[]): void {
     c.w.mapHeader(0);
     return;
   }
-  c.w.mapHeader(h.size);
-  for (const [f, v] of h.fields) {
-    c.w.bulk(f);
-    c.w.bulk(v);
-  }
+  const w = c.w;
+  w.mapHeader(h.size);
+  h.forEach((f, v) => {
+    w.bulk(f);
+    w.bulk(v);
+  });
 }
 
 function hkeysCommand(c: Client, argv: string[]): void {
   const h = hashForRead(c, argv[1]!);
-  c.w.bulkArray(h === null ? [] : [...h.fields.keys()]);
+  c.w.bulkArray(h === null ? [] : h.keys());
 }
 
 function hvalsCommand(c: Client, argv: string[]): void {
   const h = hashForRead(c, argv[1]!);
-  c.w.bulkArray(h === null ? [] : [...h.fields.values()]);
+  c.w.bulkArray(h === null ? [] : h.values());
 }
 
 function hlenCommand(c: Client, argv: string[]): void {
@@ -109,11 +109,11 @@ function hlenCommand(c: Client, argv: string[]): void {
 }
 
 function hstrlenCommand(c: Client, argv: string[]): void {
-  c.w.integer(hashForRead(c, argv[1]!)?.fields.get(argv[2]!)?.length ?? 0);
+  c.w.integer(hashForRead(c, argv[1]!)?.get(argv[2]!)?.length ?? 0);
 }
 
 function hexistsCommand(c: Client, argv: string[]): void {
-  c.w.integer(hashForRead(c, argv[1]!)?.fields.has(argv[2]!) ? 1 : 0);
+  c.w.integer(hashForRead(c, argv[1]!)?.has(argv[2]!) ? 1 : 0);
 }
 
 function hdelCommand(c: Client, argv: string[]): void {
@@ -126,7 +126,7 @@ function hdelCommand(c: Client, argv: string[]): void {
   let deleted = 0;
   let keyRemoved = false;
   for (let i = 2; i < argv.length; i++) {
-    if (h.fields.delete(argv[i]!)) {
+    if (h.delete(argv[i]!)) {
       deleted++;
       if (h.size === 0) {
         c.db.delete(key);
@@ -146,7 +146,7 @@ function hincrbyCommand(c: Client, argv: string[]): void {
   const incr = int64BigArg(argv[3]!);
   const key = argv[1]!;
   const h = hashOrCreate(c, key);
-  const current = h.fields.get(argv[2]!);
+  const current = h.get(argv[2]!);
   let value = 0n;
   if (current !== undefined) {
     const parsed = parseInt64(current);
@@ -166,7 +166,7 @@ function hincrbyfloatCommand(c: Client, argv: string[]): void {
   if (incr.kind !== 'finite') throw err('value is NaN or Infinity');
   const key = argv[1]!;
   const h = hashOrCreate(c, key);
-  const current = h.fields.get(argv[2]!);
+  const current = h.get(argv[2]!);
   const value = current === undefined ? parseLongDouble('0') : parseLongDouble(current);
   if (value === null) throw err('hash value is not a float');
   const sum = addLongDouble(value, incr);
@@ -186,7 +186,7 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
       c.w.nullBulk();
       return;
     }
-    const fields = [...h.fields.keys()];
+    const fields = h.keys();
     c.w.bulk(fields[Math.floor(c.server.random() * fields.length)]!);
     return;
   }
@@ -202,7 +202,7 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
     c.w.arrayHeader(0);
     return;
   }
-  const entries = [...h.fields];
+  const entries = h.entries();
   let picked: [string, string][];
   if (count < 0) {
     picked = Array.from({ length: -count }, () => entries[Math.floor(c.server.random() * entries.length)]!);
@@ -231,9 +231,9 @@ function hscanCommand(c: Client, argv: string[]): void {
   const h = hashForRead(c, argv[1]!);
   const out: string[] = [];
   if (h !== null && opts.cursor === 0) {
-    for (const [f, v] of h.fields) {
+    h.forEach((f, v) => {
       if (opts.matches(f)) out.push(f, v);
-    }
+    });
   }
   replyScan(c, out);
 }

@@ -29,7 +29,7 @@ function lookupByPattern(c: Client, pattern: string, element: string): string | 
   if (v === undefined) return null;
   if (hasField) {
     if (!(v instanceof HashValue)) return null;
-    return v.fields.get(pattern.slice(arrow + 2)) ?? null;
+    return v.get(pattern.slice(arrow + 2)) ?? null;
   }
   return isString(v) ? stringOf(v) : null;
 }

@@ -37,7 +37,7 @@ export function typeLimits(config: Config): TypeLimits {
 export function toPortable(v: RedisValue): PortableValue {
   if (isString(v)) return { type: 'string', value: stringOf(v) };
   if (v instanceof ListValue) return { type: 'list', items: v.toArray() };
-  if (v instanceof HashValue) return { type: 'hash', pairs: [...v.fields] };
+  if (v instanceof HashValue) return { type: 'hash', pairs: v.entries() };
   if (v instanceof SetValue) return { type: 'set', members: v.ordered() };
   if (v instanceof ZsetValue) return { type: 'zset', entries: v.entries() };
   throw new Error(`no RDB encoding for a value of type ${v.kind}`);
@@ -58,10 +58,11 @@ export function fromPortable(p: PortableValue, limits: TypeLimits): RedisValue {
       const hash = new HashValue();
       // A hash with more fields than the listpack limit is created as a hashtable directly.
       if (p.pairs.length > limits.hash.maxEntries) hash.convertToHashtable();
-      for (const [field, value] of p.pairs) {
-        hash.beforeInsert(limits.hash, [field, value]);
-        hash.set(limits.hash, field, value);
-      }
+      // One setPairs call, so a listpack hash is packed once rather than rebuilt per field.
+      const flat: string[] = [];
+      for (const [field, value] of p.pairs) flat.push(field, value);
+      hash.beforeInsert(limits.hash, flat);
+      hash.setPairs(limits.hash, flat, 0);
       return hash;
     }
     case 'set': {
