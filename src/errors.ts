@@ -46,6 +46,30 @@ export const TIMEOUT_NEGATIVE = err('timeout is negative');
 export const SAME_OBJECT = err('source and destination objects are the same');
 export const MAX_CLIENTS = err('max number of clients reached');
 export const LOADING = new ReplyError('LOADING Redis is loading the dataset in memory');
+
+// ---- Persistence (SAVE/BGSAVE/BGREWRITEAOF, DUMP/RESTORE, SHUTDOWN, DEBUG RELOAD) ----
+/** shared.err: a bare "-ERR" when a save fails (the log says why). */
+export const SAVE_FAILED = new ReplyError('ERR');
+export const BGSAVE_IN_PROGRESS = err('Background save already in progress');
+export const BGSAVE_OTHER_CHILD = err(
+  "Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+);
+export const AOF_REWRITE_IN_PROGRESS = err('Background append only file rewriting already in progress');
+export const AOF_REWRITE_FAILED = err("Can't execute an AOF background rewriting. Please check the server logs for more information.");
+export const MISCONF_RDB = new ReplyError(
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
+);
+export const MISCONF_AOF = (reason: string): ReplyError => new ReplyError(`MISCONF Errors writing to the AOF file: ${reason}`);
+export const BUSYKEY = new ReplyError('BUSYKEY Target key name already exists.');
+export const DUMP_PAYLOAD_INVALID = err('DUMP payload version or checksum are wrong');
+export const BAD_DATA_FORMAT = err('Bad data format');
+export const INVALID_TTL = err('Invalid TTL value, must be >= 0');
+export const INVALID_IDLETIME = err('Invalid IDLETIME value, must be >= 0');
+export const INVALID_FREQ = err('Invalid FREQ value, must be >= 0 and <= 255');
+export const SHUTDOWN_FAILED = err('Errors trying to SHUTDOWN. Check logs.');
+export const NO_SHUTDOWN_IN_PROGRESS = err('No shutdown in progress.');
+export const RELOAD_RDB_FAILED = err('Error trying to load the RDB dump');
+export const RELOAD_AOF_FAILED = err('Error trying to load the AOF files');
 export const UNKNOWN_SUBCOMMAND = (sub: string, cmd: string): ReplyError =>
   err(`unknown subcommand '${truncate(sub)}'. Try ${cmd.toUpperCase()} HELP.`);
 export const WRONG_ARITY = (fullName: string): ReplyError =>

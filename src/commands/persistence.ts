@@ -4,7 +4,18 @@
  */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { ReplyError, err, SYNTAX } from '../errors.js';
+import {
+  SYNTAX,
+  SAVE_FAILED,
+  BGSAVE_IN_PROGRESS,
+  BGSAVE_OTHER_CHILD,
+  BUSYKEY,
+  INVALID_IDLETIME,
+  INVALID_FREQ,
+  INVALID_TTL,
+  DUMP_PAYLOAD_INVALID,
+  BAD_DATA_FORMAT,
+} from '../errors.js';
 import { intArg } from './args.js';
 import { NOTIFY } from '../config/definitions.js';
 import { afterWrite } from '../keyspace/notify.js';
@@ -12,10 +23,6 @@ import { lfuMinutes } from '../keyspace/db.js';
 import { dumpPayload, parseDumpPayload } from '../persistence/rdb/file.js';
 import { toPortable, fromPortable, typeLimits } from '../persistence/portable.js';
 
-const BGSAVE_IN_PROGRESS = err('Background save already in progress');
-/** shared.err: a bare "-ERR" when a save fails (the log says why). */
-const SAVE_FAILED = new ReplyError('ERR');
-const BUSYKEY = new ReplyError('BUSYKEY Target key name already exists.');
 
 function saveCommand(c: Client): void {
   const rdb = c.server.rdb;
@@ -37,7 +44,7 @@ function bgsaveCommand(c: Client, argv: string[]): void {
   // so a transaction's writes all land in the same snapshot.
   if (server.aof.rewriteInProgress || server.execDepth > 0) {
     if (!schedule && server.execDepth === 0) {
-      throw err("Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+      throw BGSAVE_OTHER_CHILD;
     }
     rdb.scheduled = true;
     c.w.simple('Background saving scheduled');
@@ -70,21 +77,21 @@ function restoreCommand(c: Client, argv: string[]): void {
     else if (opt === 'absttl') absttl = true;
     else if (opt === 'idletime' && more >= 1 && freq === -1) {
       idle = intArg(argv[++j]!);
-      if (idle < 0) throw err('Invalid IDLETIME value, must be >= 0');
+      if (idle < 0) throw INVALID_IDLETIME;
     } else if (opt === 'freq' && more >= 1 && idle === -1) {
       freq = intArg(argv[++j]!);
-      if (freq < 0 || freq > 255) throw err('Invalid FREQ value, must be >= 0 and <= 255');
+      if (freq < 0 || freq > 255) throw INVALID_FREQ;
     } else throw SYNTAX;
   }
   const key = argv[1]!;
   const db = c.db;
   if (!replace && db.lookupWrite(key) !== undefined) throw BUSYKEY;
   let ttl = intArg(argv[2]!);
-  if (ttl < 0) throw err('Invalid TTL value, must be >= 0');
+  if (ttl < 0) throw INVALID_TTL;
   const payload = Buffer.from(argv[3]!, 'latin1');
   const parsed = parseDumpPayload(payload, key);
-  if (parsed === 'bad-version-or-checksum') throw err('DUMP payload version or checksum are wrong');
-  if (parsed === 'bad-format') throw err('Bad data format');
+  if (parsed === 'bad-version-or-checksum') throw DUMP_PAYLOAD_INVALID;
+  if (parsed === 'bad-format') throw BAD_DATA_FORMAT;
   const server = c.server;
   const deleted = replace && db.delete(key);
   if (ttl !== 0 && !absttl) ttl += server.nowMs;

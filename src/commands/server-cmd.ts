@@ -1,7 +1,7 @@
 /** INFO, TIME, LASTSAVE, SLOWLOG, LATENCY, MEMORY, DEBUG, SHUTDOWN. */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { err, SYNTAX, ReplyError } from '../errors.js';
+import { err, SYNTAX, ReplyError, SAVE_FAILED, RELOAD_RDB_FAILED, RELOAD_AOF_FAILED, NO_SHUTDOWN_IN_PROGRESS, SHUTDOWN_FAILED } from '../errors.js';
 import { infoText } from '../info/info.js';
 import { parseInt64 } from '../util/numbers.js';
 import { isString, type RedisValue } from '../types/value.js';
@@ -183,7 +183,7 @@ function debugReload(c: Client, argv: string[]): void {
     else throw err('DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
   }
   const server = c.server;
-  if (save && (server.rdb.inProgress || !server.rdb.saveSync())) throw new ReplyError('ERR');
+  if (save && (server.rdb.inProgress || !server.rdb.saveSync())) throw SAVE_FAILED;
   if (flush) {
     for (const db of server.dbs) {
       db.flush();
@@ -194,7 +194,7 @@ function debugReload(c: Client, argv: string[]): void {
     server.rdb.loadFile(server.rdb.filePath);
   } catch (e) {
     server.log.warning((e as Error).message);
-    throw err('Error trying to load the RDB dump');
+    throw RELOAD_RDB_FAILED;
   }
   server.log.warning('DB reloaded by DEBUG RELOAD');
   c.w.ok();
@@ -222,7 +222,7 @@ function debugCommand(c: Client, argv: string[]): void {
       c.server.aof.reload();
     } catch (e) {
       c.server.log.warning((e as Error).message);
-      throw err('Error trying to load the AOF files');
+      throw RELOAD_AOF_FAILED;
     }
     c.server.log.warning('Append Only File loaded by DEBUG LOADAOF');
     c.w.ok();
@@ -284,10 +284,10 @@ function shutdownCommand(c: Client, argv: string[]): void {
     else throw SYNTAX;
   }
   if ((abort && argv.length !== 2) || (flags.save && flags.nosave)) throw SYNTAX;
-  if (abort) throw err('No shutdown in progress.');
+  if (abort) throw NO_SHUTDOWN_IN_PROGRESS;
   const server = c.server;
   server.log.warning('User requested shutdown...');
-  if (!server.rdb.shutdownSave(flags)) throw err('Errors trying to SHUTDOWN. Check logs.');
+  if (!server.rdb.shutdownSave(flags)) throw SHUTDOWN_FAILED;
   // No reply: the connection closes, as with Redis.
   void server.stop();
 }

@@ -13,7 +13,7 @@ import type { Client } from '../network/client.js';
 import { BackgroundFileWrite, writeAll } from './background-file.js';
 import type { Command } from '../commands/registry.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
-import { ReplyError } from '../errors.js';
+import { MISCONF_RDB, type ReplyError } from '../errors.js';
 import { Snapshot } from './snapshot.js';
 import { RdbWriter, readRdbSteps } from './rdb/file.js';
 import { runSliced, runToEnd } from '../util/sliced.js';
@@ -25,10 +25,6 @@ import { fromPortable, typeLimits } from './portable.js';
 export const LOAD_SLICE_MS = 20;
 /** serverCron's CONFIG_BGSAVE_RETRY_DELAY: seconds before retrying a failed background save. */
 const BGSAVE_RETRY_DELAY_S = 5;
-
-const MISCONF = new ReplyError(
-  'MISCONF Redis is configured to save RDB snapshots, but it\'s currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.',
-);
 
 /** A loading failure: names the file and what is wrong, and stops the server from starting. */
 export class RdbLoadError extends Error {}
@@ -54,7 +50,7 @@ export class RdbPersistence {
   private misconfGateInstalled = false;
   private readonly misconfGate = (_c: Client, cmd: Command): ReplyError | null => {
     if (!this.writesDenied()) return null;
-    return cmd.isWrite || cmd.fullName === 'ping' ? MISCONF : null;
+    return cmd.isWrite || cmd.fullName === 'ping' ? MISCONF_RDB : null;
   };
 
   constructor(private readonly server: Server) {

@@ -17,7 +17,7 @@
 import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Server, CommandGate } from '../../server.js';
-import { ReplyError } from '../../errors.js';
+import { AOF_REWRITE_FAILED, AOF_REWRITE_IN_PROGRESS, MISCONF_AOF, type ReplyError } from '../../errors.js';
 import { BackgroundFileWrite, writeAll, type SnapshotFormat } from '../background-file.js';
 import { libraryCodes } from '../../scripting/scripting.js';
 import { AofCommandWriter, encodeCommand } from './commands.js';
@@ -176,19 +176,18 @@ export class AppendOnlyFile {
     }
     if (this.lastWriteStatus === 'ok') server.log.warning(`Error writing to the AOF file: ${e.message}`);
     this.lastWriteStatus = 'err';
-    this.setMisconf(`MISCONF Errors writing to the AOF file: ${e.message}`);
+    this.setMisconf(MISCONF_AOF(e.message));
     return true;
   }
 
   private misconfGate: CommandGate | null = null;
 
   /** writeCommandsDeniedByDiskError for the AOF: writes (and PING) refused while appends fail. */
-  private setMisconf(message: string | null): void {
+  private setMisconf(refusal: ReplyError | null): void {
     const gates = this.server.gates;
     if (this.misconfGate !== null) gates.splice(gates.indexOf(this.misconfGate), 1);
     this.misconfGate = null;
-    if (message === null) return;
-    const refusal = new ReplyError(message);
+    if (refusal === null) return;
     this.misconfGate = (_c, cmd) => (cmd.isWrite || cmd.fullName === 'ping' ? refusal : null);
     gates.push(this.misconfGate);
   }
@@ -462,13 +461,13 @@ export class AppendOnlyFile {
    * Throws ReplyError as Redis answers.
    */
   requestRewrite(inExec: boolean): 'started' | 'scheduled' {
-    if (this.rewrite !== null) throw new ReplyError('ERR Background append only file rewriting already in progress');
+    if (this.rewrite !== null) throw AOF_REWRITE_IN_PROGRESS;
     if (this.server.rdb.inProgress || inExec) {
       this.rewriteScheduled = true;
       this.consecutiveFailures = 0;
       return 'scheduled';
     }
-    if (!this.startRewrite()) throw new ReplyError("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
+    if (!this.startRewrite()) throw AOF_REWRITE_FAILED;
     return 'started';
   }
 
