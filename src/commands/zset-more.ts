@@ -194,16 +194,28 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
     c.w.arrayHeader(0);
     return;
   }
-  const members = Array.from({ length: z.size }, (_, i) => z.at(i));
+  // zrandmemberWithCountCommand's cases: O(|count| log n) unless the reply is most of the set.
+  const size = z.size;
+  const random = c.server.random;
   let picked: string[];
-  if (count < 0) picked = Array.from({ length: -count }, () => members[Math.floor(c.server.random() * members.length)]!);
-  else if (count >= members.length) picked = members;
-  else {
+  if (count < 0) {
+    // Repetitions allowed: independent picks, each a rank lookup.
+    picked = Array.from({ length: -count }, () => z.at(Math.floor(random() * size)));
+  } else if (count >= size) {
+    picked = z.entries().map(([m]) => m);
+  } else if (count * 3 > size) {
+    // A large share of the set: a partial shuffle of all members.
+    const members = z.entries().map(([m]) => m);
     for (let i = 0; i < count; i++) {
-      const j = i + Math.floor(c.server.random() * (members.length - i));
+      const j = i + Math.floor(random() * (size - i));
       [members[i], members[j]] = [members[j]!, members[i]!];
     }
     picked = members.slice(0, count);
+  } else {
+    // A small share: distinct random ranks, each a rank lookup.
+    const ranks = new Set<number>();
+    while (ranks.size < count) ranks.add(Math.floor(random() * size));
+    picked = [...ranks].map((r) => z.at(r));
   }
   const w = c.w;
   w.arrayHeader(withScores && w.resp === 2 ? picked.length * 2 : picked.length);
@@ -221,10 +233,7 @@ function zscanCommand(c: Client, argv: string[]): void {
   if (v !== undefined && !(v instanceof ZsetValue)) throw WRONGTYPE;
   const out: string[] = [];
   if (v !== undefined && opts.cursor === 0) {
-    for (let i = 0; i < v.size; i++) {
-      const m = v.at(i);
-      if (opts.matches(m)) out.push(m, formatDouble17g(v.scores.get(m)!));
-    }
+    for (const [m, score] of v.entries()) if (opts.matches(m)) out.push(m, formatDouble17g(score));
   }
   replyScan(c, out);
 }
