@@ -186,8 +186,7 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
       c.w.nullBulk();
       return;
     }
-    const fields = h.keys();
-    c.w.bulk(fields[Math.floor(c.server.random() * fields.length)]!);
+    c.w.bulk(h.randomEntry(c.server.random)[0]);
     return;
   }
   const parsed = parseInt64(argv[2]!);
@@ -202,19 +201,31 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
     c.w.arrayHeader(0);
     return;
   }
-  const entries = h.entries();
+  // hrandfieldWithCountCommand's cases: O(|count|) picks unless the reply is most of the hash.
+  const random = c.server.random;
+  const size = h.size;
   let picked: [string, string][];
   if (count < 0) {
-    picked = Array.from({ length: -count }, () => entries[Math.floor(c.server.random() * entries.length)]!);
-  } else if (count >= entries.length) {
-    picked = entries;
-  } else {
-    // Partial Fisher-Yates: `count` distinct fields.
+    // Repetitions allowed: independent random picks.
+    picked = Array.from({ length: -count }, () => h.randomEntry(random));
+  } else if (count >= size) {
+    picked = h.entries();
+  } else if (count * 3 > size || h.encoding() === 'listpack') {
+    // A large share of the hash, or a small packed one: a partial Fisher-Yates of all entries.
+    const entries = h.entries();
     for (let i = 0; i < count; i++) {
-      const j = i + Math.floor(c.server.random() * (entries.length - i));
+      const j = i + Math.floor(random() * (size - i));
       [entries[i], entries[j]] = [entries[j]!, entries[i]!];
     }
     picked = entries.slice(0, count);
+  } else {
+    // A small share of a big hash: distinct random picks.
+    const chosen = new Map<string, string>();
+    while (chosen.size < count) {
+      const [f, v] = h.randomEntry(random);
+      chosen.set(f, v);
+    }
+    picked = [...chosen];
   }
   const w = c.w;
   w.arrayHeader(withValues && w.resp === 2 ? picked.length * 2 : picked.length);

@@ -14,12 +14,13 @@
  * write builds a new string (Redis memmoves its listpack). Measured (V8 heap, 100k hashes of
  * 10 small fields, value and holder object only): ~183 B per hash packed, ~720 B as a flat
  * array of field/value strings (a heap string per field and value), ~1030 B as a Map.
- * A `hashtable` hash is a Map<string, string> in insertion order, which matches the order
+ * A `hashtable` hash is a SlotMap (a Map that also picks random entries in O(1)) in insertion order, which matches the order
  * Redis's listpack had at conversion.
  *
  * Fields and values are binary byte strings held as latin1 JS strings (one char per byte),
  * so every char is < 256 and the packed string stays a one-byte string.
  */
+import { SlotMap } from './slot-map.js';
 import type { AggregateValue } from './value.js';
 
 export interface HashLimits {
@@ -200,9 +201,9 @@ function findInScratch(field: string, end: number): number {
   return -1;
 }
 
-/** A Map of the entries of packed string `p`, in order, as flat strings (not slices pinning `p`). */
-function unpack(p: string): Map<string, string> {
-  const map = new Map<string, string>();
+/** A SlotMap of the entries of packed string `p`, in order, as flat strings (not slices pinning `p`). */
+function unpack(p: string): SlotMap {
+  const map = new SlotMap();
   const end = loadScratch(p);
   let i = HEAD;
   while (i < end) {
@@ -217,7 +218,7 @@ function unpack(p: string): Map<string, string> {
 
 export class HashValue implements AggregateValue {
   /** The packed listpack string, or the Map once the hash is `hashtable`. */
-  private data: string | Map<string, string> = '\u0000';
+  private data: string | SlotMap = '\u0000';
 
   /** On the prototype, not per instance: a field costs 8 bytes in each of many small hashes. */
   get kind(): 'hash' {
@@ -370,10 +371,24 @@ export class HashValue implements AggregateValue {
     }
   }
 
+  /**
+   * A uniformly random entry (HRANDFIELD): O(1) for a hashtable, a walk of the packed
+   * string for a listpack (at most hash-max-listpack-entries, as Redis's lpRandomPair).
+   * The hash must not be empty.
+   */
+  randomEntry(random: () => number): [string, string] {
+    const d = this.data;
+    if (typeof d !== 'string') return d.random(random);
+    let target = Math.floor(random() * this.size);
+    let picked: [string, string] | null = null;
+    this.forEach((f, v) => {
+      if (target-- === 0) picked = [f, v];
+    });
+    return picked!;
+  }
+
   /** The fields in order (HKEYS). */
   keys(): string[] {
-    const d = this.data;
-    if (typeof d !== 'string') return [...d.keys()];
     const out: string[] = [];
     this.forEach((f) => out.push(f));
     return out;
@@ -381,8 +396,6 @@ export class HashValue implements AggregateValue {
 
   /** The values in order (HVALS). */
   values(): string[] {
-    const d = this.data;
-    if (typeof d !== 'string') return [...d.values()];
     const out: string[] = [];
     this.forEach((_, v) => out.push(v));
     return out;
@@ -390,8 +403,6 @@ export class HashValue implements AggregateValue {
 
   /** [field, value] pairs in order (a copy). */
   entries(): [string, string][] {
-    const d = this.data;
-    if (typeof d !== 'string') return [...d];
     const out: [string, string][] = [];
     this.forEach((f, v) => out.push([f, v]));
     return out;
@@ -401,7 +412,7 @@ export class HashValue implements AggregateValue {
     const copy = new HashValue();
     const d = this.data;
     // A packed string is immutable (every write builds a new one), so the copy can share it.
-    copy.data = typeof d === 'string' ? d : new Map(d);
+    copy.data = typeof d === 'string' ? d : d.clone();
     return copy;
   }
 
@@ -409,7 +420,7 @@ export class HashValue implements AggregateValue {
     const d = this.data;
     if (typeof d === 'string') return 32 + d.length;
     let bytes = 64;
-    for (const [f, v] of d) bytes += 48 + f.length + v.length;
+    d.forEach((v, f) => (bytes += 64 + f.length + v.length));
     return bytes;
   }
 }

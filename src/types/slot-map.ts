@@ -1,0 +1,88 @@
+/**
+ * A string → string map that can also pick a uniformly random entry in O(1) (HRANDFIELD on a
+ * hashtable-encoded hash), which a JavaScript Map cannot. Entries live in two slot arrays in
+ * insertion order; the Map holds field → slot. A deletion leaves a hole; holes are compacted
+ * away (keeping the order) once they are half the slots, so a random pick needs ~2 tries
+ * and iteration stays in insertion order, as it was with a plain Map.
+ */
+export class SlotMap {
+  private index = new Map<string, number>();
+  private fields: (string | null)[] = [];
+  private vals: (string | null)[] = [];
+  private holes = 0;
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  get(field: string): string | undefined {
+    const slot = this.index.get(field);
+    return slot === undefined ? undefined : this.vals[slot]!;
+  }
+
+  has(field: string): boolean {
+    return this.index.has(field);
+  }
+
+  /** Sets a field; returns true when it was new. */
+  set(field: string, value: string): boolean {
+    const slot = this.index.get(field);
+    if (slot !== undefined) {
+      this.vals[slot] = value;
+      return false;
+    }
+    this.index.set(field, this.fields.length);
+    this.fields.push(field);
+    this.vals.push(value);
+    return true;
+  }
+
+  delete(field: string): boolean {
+    const slot = this.index.get(field);
+    if (slot === undefined) return false;
+    this.index.delete(field);
+    this.fields[slot] = null;
+    this.vals[slot] = null;
+    this.holes++;
+    if (this.holes > 32 && this.holes * 2 > this.fields.length) this.compact();
+    return true;
+  }
+
+  /** In insertion order, like Map.prototype.forEach (value first). */
+  forEach(fn: (value: string, field: string) => void): void {
+    const fields = this.fields;
+    const vals = this.vals;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
+      if (f !== null && f !== undefined) fn(vals[i]!, f);
+    }
+  }
+
+  /** A uniformly random entry; the map must not be empty. */
+  random(random: () => number): [string, string] {
+    for (;;) {
+      const i = Math.floor(random() * this.fields.length);
+      const f = this.fields[i];
+      if (f !== null && f !== undefined) return [f, this.vals[i]!];
+    }
+  }
+
+  clone(): SlotMap {
+    const copy = new SlotMap();
+    this.forEach((v, f) => copy.set(f, v));
+    return copy;
+  }
+
+  private compact(): void {
+    const fields: string[] = [];
+    const vals: string[] = [];
+    this.forEach((v, f) => {
+      this.index.set(f, fields.length);
+      fields.push(f);
+      vals.push(v);
+    });
+    this.fields = fields;
+    this.vals = vals;
+    this.holes = 0;
+  }
+}
