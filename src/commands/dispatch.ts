@@ -57,7 +57,9 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   // One clock read per command: this command starts when the previous one ended (or when
   // the batch began: every entry point calls server.refreshClock() first).
   const start = server.clock;
-  server.nowMs = Math.floor(server.clockOffsetMs + start);
+  // Commands run by EXEC or a script see the time of the command that runs them, so a key
+  // can't expire half-way through a transaction or script (Redis 7.2's commandTimeSnapshot).
+  if (server.callDepth === 0) server.nowMs = Math.floor(server.clockOffsetMs + start);
   const dirtyBefore = server.dirty;
   const skip = c.skipNext;
   if (skip) {

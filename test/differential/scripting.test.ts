@@ -196,4 +196,10 @@ diffSuite('scripting', (env) => {
     await b.do('EVAL', 'local co = coroutine.create(function() coroutine.yield(1) end) return {coroutine.resume(co)}', 0);
     await b.do('PING');
   });
+
+  diffTest(env, 'time stands still inside a script: a key set with PX 1 does not expire before the script ends', async (b) => {
+    const busy = 'local x = 0 for i = 1, 3000000 do x = x + i end';
+    await b.do('EVAL', `redis.call('set', KEYS[1], 'v', 'px', '1') ${busy} return redis.call('get', KEYS[1])`, 1, 'k');
+    await b.do('EVAL', `redis.call('set', KEYS[1], 'v', 'px', '1') ${busy} return redis.call('exists', KEYS[1])`, 1, 'k2');
+  });
 });
