@@ -19,24 +19,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT, freePort, encode } from './lib.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = QUICK ? 2 : 4;
 const CHANNEL = 'bench';
 const PAYLOAD = 64;
 const WINDOW = 64;
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function connect(port) {
   return new Promise((resolve, reject) => {
@@ -46,11 +36,6 @@ function connect(port) {
   });
 }
 
-function encode(args) {
-  let out = `*${args.length}\r\n`;
-  for (const a of args) out += `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
-  return out;
-}
 
 /** Sends one command and waits for `bytes` bytes of reply. */
 function command(socket, args, bytes) {
