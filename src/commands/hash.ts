@@ -236,17 +236,18 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
   }
 }
 
-/** HSCAN key cursor [MATCH pattern] [COUNT count]: everything in one step (cursor 0), which SCAN allows. */
+/** HSCAN key cursor [MATCH pattern] [COUNT count]: COUNT entries a step for a hashtable, all at once for a listpack. */
 function hscanCommand(c: Client, argv: string[]): void {
   const opts = parseScanArgs(argv, 3);
   const h = hashForRead(c, argv[1]!);
   const out: string[] = [];
-  if (h !== null && opts.cursor === 0) {
-    h.forEach((f, v) => {
-      if (opts.matches(f)) out.push(f, v);
-    });
-  }
-  replyScan(c, out);
+  const next =
+    h === null
+      ? 0
+      : h.scan(opts.cursor, opts.count, (f, v) => {
+          if (opts.matches(f)) out.push(f, v);
+        });
+  replyScan(c, out, next);
 }
 
 export const hashCommands: HandlerTable = {

@@ -30,9 +30,9 @@ export function parseScanArgs(argv: string[], first: number): ScanOptions {
   return { cursor, count, matches: p === null ? () => true : (s) => globMatch(p, s) };
 }
 
-/** [cursor, [items]] with the iteration complete (cursor "0"). */
-export function replyScan(c: Client, items: readonly string[]): void {
+/** [cursor, [items]]; cursor 0 (the default) ends the iteration. */
+export function replyScan(c: Client, items: readonly string[], cursor = 0): void {
   c.w.arrayHeader(2);
-  c.w.bulk('0');
+  c.w.bulk(String(cursor));
   c.w.bulkArray(items);
 }

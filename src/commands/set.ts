@@ -283,11 +283,18 @@ function sintercardCommand(c: Client, argv: string[]): void {
   c.w.integer(intersect(sets, limit).length);
 }
 
-/** SSCAN key cursor [MATCH pattern] [COUNT count]: everything in one step (cursor 0). */
+/** SSCAN key cursor [MATCH pattern] [COUNT count]: COUNT members a step for a hashtable set, all at once otherwise. */
 function sscanCommand(c: Client, argv: string[]): void {
   const opts = parseScanArgs(argv, 3);
   const set = setForRead(c, argv[1]!);
-  replyScan(c, set === null || opts.cursor !== 0 ? [] : set.ordered().filter(opts.matches));
+  const out: string[] = [];
+  const next =
+    set === null
+      ? 0
+      : set.scan(opts.cursor, opts.count, (m) => {
+          if (opts.matches(m)) out.push(m);
+        });
+  replyScan(c, out, next);
 }
 
 export const setCommands: HandlerTable = {

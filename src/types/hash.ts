@@ -387,6 +387,17 @@ export class HashValue implements AggregateValue {
     return picked!;
   }
 
+  /**
+   * One HSCAN step: a hashtable is walked `count` entries at a time (see SlotMap.scan); a
+   * listpack is returned whole with cursor 0, as Redis does. Returns the next cursor.
+   */
+  scan(cursor: number, count: number, visit: (field: string, value: string) => void): number {
+    const d = this.data;
+    if (typeof d !== 'string') return d.scan(cursor, count, visit);
+    if (cursor === 0) this.forEach(visit);
+    return 0;
+  }
+
   /** The fields in order (HKEYS). */
   keys(): string[] {
     const out: string[] = [];

@@ -6,6 +6,7 @@
  * An intset lists its members in numeric order, as Redis's intset does.
  */
 import type { AggregateValue } from './value.js';
+import { scanSlots } from './slot-map.js';
 import { parseInt64 } from '../util/numbers.js';
 
 export interface SetLimits {
@@ -27,6 +28,8 @@ export class SetValue implements AggregateValue {
   private slots: (string | null)[] = [];
   private readonly slotOf = new Map<string, number>();
   private holes = 0;
+  /** Bumped by each compaction (members move): part of every SSCAN cursor. */
+  private epoch = 0;
 
   /** setTypeCreate: the encoding a new set starts with, given its first member and expected size. */
   constructor(limits?: SetLimits, first?: string, sizeHint = 1) {
@@ -82,6 +85,7 @@ export class SetValue implements AggregateValue {
     if (this.holes > 32 && this.holes * 2 > this.slots.length) {
       this.slots = this.slots.filter((m) => m !== null);
       this.slots.forEach((m, i) => this.slotOf.set(m!, i));
+      this.epoch++;
       this.holes = 0;
     }
     return true;
@@ -106,6 +110,19 @@ export class SetValue implements AggregateValue {
     const all = [...this.members];
     if (this.enc === 'intset') all.sort((a, b) => { const x = BigInt(a); const y = BigInt(b); return x < y ? -1 : x > y ? 1 : 0; });
     return all;
+  }
+
+  /**
+   * One SSCAN step: a hashtable set is walked `count` members at a time over its slots
+   * (cursor = epoch and position, as SCAN's); an intset or listpack set is returned whole
+   * with cursor 0, as Redis does. Returns the next cursor.
+   */
+  scan(cursor: number, count: number, visit: (member: string) => void): number {
+    if (this.enc !== 'hashtable') {
+      if (cursor === 0) for (const m of this.ordered()) visit(m);
+      return 0;
+    }
+    return scanSlots(this.slots, this.epoch, cursor, count, (i) => visit(this.slots[i]!));
   }
 
   clone(): SetValue {

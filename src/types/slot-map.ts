@@ -10,6 +10,8 @@ export class SlotMap {
   private fields: (string | null)[] = [];
   private vals: (string | null)[] = [];
   private holes = 0;
+  /** Bumped by each compaction (entries move): part of every HSCAN cursor. */
+  private epoch = 0;
 
   get size(): number {
     return this.index.size;
@@ -67,6 +69,15 @@ export class SlotMap {
     }
   }
 
+  /**
+   * One HSCAN step from `cursor` (0 = start): visits up to `count` entries, returns the next
+   * cursor (0 when done). Entries never move except in a compaction, which bumps the epoch
+   * in the cursor: an older cursor restarts the walk (duplicates are allowed, misses are not).
+   */
+  scan(cursor: number, count: number, visit: (field: string, value: string) => void): number {
+    return scanSlots(this.fields, this.epoch, cursor, count, (i) => visit(this.fields[i]!, this.vals[i]!));
+  }
+
   clone(): SlotMap {
     const copy = new SlotMap();
     this.forEach((v, f) => copy.set(f, v));
@@ -84,5 +95,28 @@ export class SlotMap {
     this.fields = fields;
     this.vals = vals;
     this.holes = 0;
+    this.epoch++;
   }
+}
+
+/** Cursor = epoch × 2^32 + slot position, as the keyspace's SCAN cursors. */
+const EPOCH_UNIT = 2 ** 32;
+
+/**
+ * A SCAN step over a slot array with holes: visits up to `count` filled slots from the
+ * cursor's position (looking at no more than 10× `count` slots, as Redis bounds empty
+ * buckets), returns the cursor to continue from, 0 when done.
+ */
+export function scanSlots(slots: readonly (string | null)[], epoch: number, cursor: number, count: number, visit: (slot: number) => void): number {
+  let pos = 0;
+  if (cursor > 0 && Math.floor(cursor / EPOCH_UNIT) === epoch) pos = cursor % EPOCH_UNIT;
+  let found = 0;
+  const maxLooked = Math.max(count, 1) * 10;
+  for (let looked = 0; pos < slots.length && found < count && looked < maxLooked; pos++, looked++) {
+    if (slots[pos] !== null && slots[pos] !== undefined) {
+      visit(pos);
+      found++;
+    }
+  }
+  return pos >= slots.length ? 0 : epoch * EPOCH_UNIT + pos;
 }

@@ -1,0 +1,73 @@
+/**
+ * HSCAN and SSCAN over hashtable-encoded collections walk COUNT elements a step; the
+ * guarantee clients rely on: every element present for the whole iteration is returned at
+ * least once, even while the collection grows, shrinks and compacts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diffSuite, parseReply } from '../helpers/differential.js';
+import type { RespClient } from '../helpers/resp-client.js';
+
+/** Runs a full SCAN-style iteration; `between` runs after each step. Returns the items seen and the step count. */
+async function iterate(c: RespClient, command: string, key: string, count: number, between: () => Promise<void> = async () => undefined): Promise<{ seen: string[]; steps: number }> {
+  const seen: string[] = [];
+  let cursor = '0';
+  let steps = 0;
+  do {
+    const [next, items] = parseReply(await c.call(command, key, cursor, 'COUNT', count)) as [string, string[]];
+    seen.push(...items);
+    cursor = next;
+    steps++;
+    await between();
+    assert.ok(steps < 100000, 'the iteration ends');
+  } while (cursor !== '0');
+  return { seen, steps };
+}
+
+diffSuite('HSCAN and SSCAN over big collections', (env) => {
+  test('a static hashtable hash and set: every element once the iteration ends, in several steps', async () => {
+    const b = await env.both(2);
+    const fields: string[] = [];
+    for (let i = 0; i < 1000; i++) fields.push(`f${i}`, `v${i}`);
+    await b.do('HSET', 'h', ...fields);
+    await b.do('SADD', 's', ...Array.from({ length: 1000 }, (_, i) => `m${i}`));
+    await b.do('OBJECT', 'ENCODING', 'h');
+    await b.do('OBJECT', 'ENCODING', 's');
+    for (const [client, name] of [[b.nodis, 'nodis'], [b.redis, 'redis']] as const) {
+      const h = await iterate(client, 'HSCAN', 'h', 50);
+      const pairs = new Map<string, string>();
+      for (let i = 0; i < h.seen.length; i += 2) pairs.set(h.seen[i]!, h.seen[i + 1]!);
+      assert.equal(pairs.size, 1000, `${name}: every field`);
+      assert.equal(pairs.get('f7'), 'v7');
+      assert.ok(h.steps > 5, `${name}: HSCAN took ${h.steps} steps`);
+      const s = await iterate(client, 'SSCAN', 's', 50);
+      assert.equal(new Set(s.seen).size, 1000, `${name}: every member`);
+      assert.ok(s.steps > 5, `${name}: SSCAN took ${s.steps} steps`);
+    }
+    b.close();
+  });
+
+  test('elements present throughout are returned while others come, go, and the storage compacts (nodis)', async () => {
+    const b = await env.both(2);
+    const c = b.nodis;
+    const stable = Array.from({ length: 300 }, (_, i) => `stable${i}`);
+    const churn = Array.from({ length: 700 }, (_, i) => `churn${i}`);
+    await c.call('SADD', 's', ...stable, ...churn);
+    await c.call('HSET', 'h', ...[...stable, ...churn].flatMap((f) => [f, 'x']));
+    for (const [command, add, remove] of [
+      ['SSCAN', (m: string) => c.call('SADD', 's', m), (m: string) => c.call('SREM', 's', m)],
+      ['HSCAN', (m: string) => c.call('HSET', 'h', m, 'y'), (m: string) => c.call('HDEL', 'h', m)],
+    ] as const) {
+      let round = 0;
+      const { seen } = await iterate(c, command, command === 'SSCAN' ? 's' : 'h', 20, async () => {
+        // Each step: delete 60 churn elements (enough to force compactions) and add 5 new ones.
+        for (let i = 0; i < 60; i++) await remove(churn[(round * 60 + i) % churn.length]!);
+        for (let i = 0; i < 5; i++) await add(`new${round}-${i}`);
+        round++;
+      });
+      const got = new Set(command === 'SSCAN' ? seen : seen.filter((_, i) => i % 2 === 0));
+      for (const m of stable) assert.ok(got.has(m), `${command} returned ${m}`);
+    }
+    b.close();
+  });
+});
