@@ -12,13 +12,13 @@
  *   and always.
  * Ratios are nodis/Redis. Results go to bench/results/persistence-<date>.json.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ROOT, freePort, encode } from './lib.mjs';
+import { ROOT, spawnServer, freePort, encode } from './lib.mjs';
 
 const QUICK = process.argv.includes('--quick');
 const KEYS = QUICK ? 200_000 : 1_000_000;
@@ -102,11 +102,7 @@ function replyEnd(s, pos) {
 
 async function startServer(kind, dir, extra = []) {
   const port = await freePort();
-  const cmd =
-    kind === 'redis'
-      ? ['redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, ...extra]]
-      : [process.execPath, [path.join(ROOT, 'dist/main.js'), '--port', String(port), '--save', '', '--dir', dir, ...extra]];
-  const proc = spawn(cmd[0], cmd[1], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
+  const proc = spawnServer(kind, port, dir, extra, ['ignore', 'pipe', 'inherit']);
   let log = '';
   proc.stdout.on('data', (d) => (log += d.toString()));
   for (let i = 0; i < 600; i++) {

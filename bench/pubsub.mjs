@@ -14,12 +14,12 @@
  * counts bytes instead of parsing (it must not be the bottleneck). Results go to
  * bench/results/pubsub-<date>.json.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, freePort, encode } from './lib.mjs';
+import { ROOT, spawnServer, freePort, encode } from './lib.mjs';
 
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = QUICK ? 2 : 4;
@@ -56,11 +56,7 @@ function command(socket, args, bytes) {
 async function startServer(kind) {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), `bench-pubsub-${kind}-`));
-  const cmd =
-    kind === 'redis'
-      ? ['redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir]]
-      : [process.execPath, [path.join(ROOT, 'dist/main.js'), '--port', String(port), '--save', '', '--dir', dir]];
-  const proc = spawn(cmd[0], cmd[1], { stdio: 'ignore', cwd: dir });
+  const proc = spawnServer(kind, port, dir);
   for (let i = 0; i < 200; i++) {
     try {
       const s = await connect(port);

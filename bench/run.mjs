@@ -13,12 +13,12 @@
  * hashes of 10 small fields). `--memory strings,hashes` runs only the named memory figures,
  * without the throughput workloads. Results go to bench/results/<date>.json.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, freePort } from './lib.mjs';
+import { ROOT, spawnServer, freePort } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -90,11 +90,7 @@ function cli(port, ...cmd) {
 async function startServer(kind) {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), `bench-${kind}-`));
-  const cmd =
-    kind === 'redis'
-      ? ['redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir]]
-      : [process.execPath, [path.join(ROOT, 'dist/main.js'), '--port', String(port), '--save', '', '--dir', dir]];
-  const proc = spawn(cmd[0], cmd[1], { stdio: 'ignore', cwd: dir });
+  const proc = spawnServer(kind, port, dir);
   for (let i = 0; i < 200; i++) {
     if (cli(port, 'PING') === 'PONG') return { kind, port, proc, dir };
     await new Promise((r) => setTimeout(r, 50));

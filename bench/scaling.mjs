@@ -23,12 +23,11 @@
  * are O(n) or O(count) in Redis too and are shown for reference. Results go to
  * bench/results/scaling-<date>.json.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, freePort, encode } from './lib.mjs';
+import { ROOT, spawnServer, freePort, encode } from './lib.mjs';
 
 const QUICK = process.argv.includes('--quick');
 const onlyIdx = process.argv.indexOf('--only');
@@ -122,11 +121,7 @@ async function client(port) {
 async function startServer(kind) {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), `bench-scaling-${kind}-`));
-  const cmd =
-    kind === 'redis'
-      ? ['/usr/bin/redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir]]
-      : [process.execPath, [path.join(ROOT, 'dist/main.js'), '--port', String(port), '--save', '', '--dir', dir]];
-  const proc = spawn(cmd[0], cmd[1], { stdio: 'ignore', cwd: dir });
+  const proc = spawnServer(kind, port, dir);
   for (let i = 0; i < 200; i++) {
     try {
       const c = await client(port);
