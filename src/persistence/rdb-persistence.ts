@@ -33,7 +33,6 @@ interface BackgroundSave {
   readonly write: BackgroundFileWrite;
   readonly dirtyAtStart: number;
   aborted: boolean;
-  readonly done: Promise<boolean>;
 }
 
 export class RdbPersistence {
@@ -154,14 +153,13 @@ export class RdbPersistence {
       write,
       dirtyAtStart: server.dirty,
       aborted: false,
-      done: write.done.then((error) => {
-        if (error !== null && !bg.aborted) {
-          server.log.warning(`Failed saving temp-${process.pid}.rdb (in server root dir ${path.dirname(target)}): ${error.message}`);
-        }
-        this.endBackground(bg, error === null);
-        return error === null;
-      }),
     };
+    void write.done.then((error) => {
+      if (error !== null && !bg.aborted) {
+        server.log.warning(`Failed saving ${tempName} (in server root dir ${path.dirname(target)}): ${error.message}`);
+      }
+      this.endBackground(bg, error === null);
+    });
     this.bg = bg;
     server.log.notice(`Background saving started by pid ${process.pid}`);
     return true;
@@ -224,11 +222,6 @@ export class RdbPersistence {
     }
     log.warning("Error trying to save the DB, can't exit.");
     return false;
-  }
-
-  /** Resolves when the running background save ends (true when it succeeded). */
-  waitForBackground(): Promise<boolean> {
-    return this.bg?.done ?? Promise.resolve(true);
   }
 
   /** serverCron: save points, and a scheduled BGSAVE once nothing else runs. */

@@ -92,9 +92,7 @@ export class Snapshot implements SlotWatcher {
   /** Before a write command modifies `key`'s value in place: keep it if not yet written. */
   preserve(db: Database, key: string): void {
     const slot = db.slotOf(key);
-    if (slot === undefined) return;
-    const walk = this.pending(db, slot);
-    if (walk !== null) this.keep(walk, db, slot, key);
+    if (slot !== undefined) this.changing(db, slot, key);
   }
 
   changing(db: Database, slot: number, key: string): void {

@@ -40,11 +40,6 @@ export function scripting(server: Server): Scripting {
   return s;
 }
 
-/** The scripting state if scripts or functions were ever used, without starting the engine. */
-export function existingScripting(server: Server): Scripting | undefined {
-  return instances.get(server);
-}
-
 /** The code of every function library, for RDB files and AOF bases. */
 export function libraryCodes(server: Server): string[] {
   const s = instances.get(server);

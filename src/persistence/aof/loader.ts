@@ -9,7 +9,6 @@ import { readFileSync, truncateSync } from 'node:fs';
 import type { Server } from '../../server.js';
 import { processCommand } from '../../commands/dispatch.js';
 import { RdbLoadError } from '../rdb-persistence.js';
-import { runToEnd } from '../../util/sliced.js';
 
 export class AofLoadError extends Error {}
 
@@ -55,14 +54,6 @@ function readCommand(buf: Buffer, pos: number): [string[], number] | Parse {
   return [argv, p];
 }
 
-/**
- * Loads one file at once. `isLast`: only the last file may be truncated (the others were complete
- * when the server moved on from them).
- */
-export function loadAofFile(server: Server, file: string, isLast: boolean): AofLoadResult {
-  return runToEnd(loadAofSteps(server, file, readAofFile(file), isLast));
-}
-
 export function readAofFile(file: string): Buffer {
   try {
     return readFileSync(file);
@@ -71,7 +62,10 @@ export function readAofFile(file: string): Buffer {
   }
 }
 
-/** loadAofFile as steps: yields the offset reached every 1024 keys or commands. */
+/**
+ * Loads one file, as steps yielding the offset reached every 1024 keys or commands. `isLast`:
+ * only the last file may be truncated (the others were complete when the server moved on).
+ */
 export function* loadAofSteps(server: Server, file: string, buf: Buffer, isLast: boolean): Generator<number, AofLoadResult> {
   let pos = 0;
   if (buf.length >= 5 && buf.latin1Slice(0, 5) === 'REDIS') {
