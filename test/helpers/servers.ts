@@ -27,8 +27,23 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * An embedded nodis on a free port. Its `dir` is a fresh temp directory unless the test
+ * gives one: like redis-server, nodis loads a dump.rdb found in `dir` at startup, and a
+ * file left in the working tree (by `npm start`, say) must not leak into tests.
+ */
 export async function startNodis(options: StartOptions = {}): Promise<RunningServer> {
-  return startServer({ port: 0, ...options });
+  const config = options.config ?? {};
+  if (config['dir'] !== undefined) return startServer({ port: 0, ...options });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'nodis-embedded-'));
+  const running = await startServer({ port: 0, ...options, config: { ...config, dir } });
+  return {
+    ...running,
+    stop: async () => {
+      await running.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 let redisAvailable: boolean | null = null;
