@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * nodis vs real Redis, in the same run:
- * `npm run bench [-- --quick] [--only REGEX] [--no-memory] [--memory strings,hashes]`.
+ * `npm run bench [-- --quick] [--only REGEX] [--no-memory] [--memory strings,hashes,list,set,zset]`.
  *
  * Starts nodis (dist/main.js) and redis-server on free ports, drives both with redis-benchmark
  * in alternating rounds (ABBA order, so drift hits both equally), and prints per workload:
@@ -10,8 +10,10 @@
  * On a 2-core machine redis-benchmark itself needs a core, so pipeline-1 throughput hides a
  * slow server: judge by CPU per request and by pipeline-16 throughput.
  * Then RSS growth per key for 1M 32-byte strings (and, with --types/--all, per hash for 100k
- * hashes of 10 small fields). `--memory strings,hashes` runs only the named memory figures,
- * without the throughput workloads. Results go to bench/results/<date>.json.
+ * hashes of 10 small fields, per element of one list of 1M small items, one set of the
+ * integers 0..999999 and one sorted set of 1M `member:N` with score N).
+ * `--memory strings,hashes,list,set,zset` runs only the named memory figures, without the
+ * throughput workloads. Results go to bench/results/<date>.json.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -262,6 +264,23 @@ function loadHashes(port, count) {
   });
 }
 
+/** Commands of PER_COMMAND elements each, element i built by `args(i)`: `count` elements in all. */
+const PER_COMMAND = 1000;
+function loadCollection(port, count, head, args) {
+  return loadPipelined(port, Math.ceil(count / PER_COMMAND), (c) => {
+    const cmd = [...head];
+    for (let i = c * PER_COMMAND; i < Math.min(count, (c + 1) * PER_COMMAND); i++) cmd.push(...args(i));
+    return resp(cmd);
+  });
+}
+
+/** One list of small items (3-8 bytes, `x:N`) by RPUSH of 1000 items a command. */
+const loadList = (port, count) => loadCollection(port, count, ['RPUSH', 'mylist'], (i) => [`x:${i}`]);
+/** One set of the integers 0..count-1 by SADD of 1000 members a command. */
+const loadIntSet = (port, count) => loadCollection(port, count, ['SADD', 'myset'], (i) => [String(i)]);
+/** One sorted set of `member:N` with score N by ZADD of 1000 members a command. */
+const loadZset = (port, count) => loadCollection(port, count, ['ZADD', 'myzset'], (i) => [String(i), `member:${i}`]);
+
 /** RSS growth per element of each server, loading the same data into a fresh server of each kind. */
 async function measureMemory(name, count, load) {
   const out = {};
@@ -281,13 +300,17 @@ async function measureMemory(name, count, load) {
 }
 
 async function memory() {
-  const which = MEMORY_ONLY ?? (includeTypes ? ['strings', 'hashes'] : ['strings']);
+  const which = MEMORY_ONLY ?? (includeTypes ? ['strings', 'hashes', 'list', 'set', 'zset'] : ['strings']);
   const out = {};
   if (which.includes('strings')) {
     const count = QUICK ? 200000 : 1000000;
     out.strings = await measureMemory(`strings_${count / 1000}k`, count, loadStrings);
   }
   if (which.includes('hashes')) out.hashes = await measureMemory('hashes_100k_x10', 100000, loadHashes);
+  const big = QUICK ? 200000 : 1000000;
+  if (which.includes('list')) out.list = await measureMemory(`list_${big / 1000}k_items`, big, loadList);
+  if (which.includes('set')) out.set = await measureMemory(`intset_${big / 1000}k_members`, big, loadIntSet);
+  if (which.includes('zset')) out.zset = await measureMemory(`zset_${big / 1000}k_members`, big, loadZset);
   return out;
 }
 
