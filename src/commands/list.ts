@@ -176,7 +176,7 @@ function lrangeCommand(c: Client, argv: string[]): void {
   }
   const w = c.w;
   w.arrayHeader(range[1] - range[0] + 1);
-  for (let i = range[0]; i <= range[1]; i++) w.bulk(list.get(i));
+  list.visit(range[0], range[1], (s) => w.bulk(s));
 }
 
 /** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
@@ -212,18 +212,17 @@ function lposCommand(c: Client, argv: string[]): void {
     else c.w.nullBulk();
     return;
   }
-  const len = list.length;
   const found: number[] = [];
   let matches = 0;
-  for (let n = 0; n < len && (maxlen === 0 || n < maxlen); n++) {
-    const index = fromTail ? len - 1 - n : n;
-    if (list.get(index) !== element) continue;
+  let compared = 0;
+  list.walk(fromTail, (s, index) => {
+    if (maxlen !== 0 && compared++ >= maxlen) return false;
+    if (s !== element) return true;
     matches++;
-    if (matches >= rank) {
-      found.push(index);
-      if (count === -1 || (count !== 0 && matches - rank + 1 >= count)) break;
-    }
-  }
+    if (matches < rank) return true;
+    found.push(index);
+    return !(count === -1 || (count !== 0 && matches - rank + 1 >= count));
+  });
   if (count !== -1) {
     c.w.arrayHeader(found.length);
     for (const i of found) c.w.integer(i);
@@ -278,27 +277,18 @@ function lremCommand(c: Client, argv: string[]): void {
     c.w.integer(0);
     return;
   }
-  const items = list.toArray();
   const element = argv[3]!;
-  let removed = 0;
+  // One pass marks the matches to drop (from the tail for a negative count), a second
+  // keeps the rest: O(N) as Redis, whatever the number removed.
+  const drop = new Set<number>();
   const limit = toRemove === 0 ? Infinity : Math.abs(toRemove);
-  if (toRemove >= 0) {
-    for (let i = 0; i < items.length && removed < limit; i++) {
-      if (items[i] === element) {
-        items.splice(i--, 1);
-        removed++;
-      }
-    }
-  } else {
-    for (let i = items.length - 1; i >= 0 && removed < limit; i--) {
-      if (items[i] === element) {
-        items.splice(i, 1);
-        removed++;
-      }
-    }
-  }
+  list.walk(toRemove < 0, (s, index) => {
+    if (s === element) drop.add(index);
+    return drop.size < limit;
+  });
+  const removed = drop.size;
   if (removed > 0) {
-    list.replaceAll(items);
+    list.replaceAll(list.toArray().filter((_, i) => !drop.has(i)));
     c.server.notifyKeyspaceEvent(NOTIFY.LIST, 'lrem', key, c.db.id);
   }
   if (list.length === 0) {

@@ -1,6 +1,24 @@
 /**
- * The list type (no protocol): a ring buffer of latin1 strings, so pushes and pops at either
- * end and LINDEX/LSET near the ends are O(1), LRANGE is O(start + count).
+ * The list type (no protocol), laid out for memory like Redis's quicklist: the elements sit in
+ * chunks of CHUNK elements, each chunk ONE packed latin1 string (src/types/packed-strings.ts:
+ * length-prefixed bytes, as a listpack), between two short open arrays where pushes and pops
+ * happen:
+ *
+ *   head (reversed: the first element is head[head.length - 1])  |  chunks  |  tail (in order)
+ *
+ * A push appends to an open array; when one holds 2 × CHUNK elements, its CHUNK elements next
+ * to the chunks are packed into a new chunk. A pop from an empty open array unpacks the
+ * nearest chunk into it (or, with no chunks, takes half of the other open array), so each
+ * element is packed and unpacked O(1) times: pushes and pops at both ends are amortised O(1).
+ * Every chunk holds exactly CHUNK elements, so element i is found by arithmetic plus a walk of
+ * at most CHUNK length prefixes: LINDEX/LSET are O(1) near the ends (O(1) anywhere, in fact),
+ * LRANGE is O(start + count). Chunks are immutable (LSET builds a new one), so COPY shares
+ * them. A heap string costs ~24 B plus an 8 B pointer per element; packed, a small element
+ * costs its length plus one byte.
+ *
+ * A chunk whose elements would pack to more than PACK_MAX_BYTES stays an array of strings:
+ * the per-element overhead is small next to big elements, and a packed chunk is rebuilt
+ * whole by LSET.
  *
  * OBJECT ENCODING must say what Redis 7.2 would: `listpack` while the whole list fits one
  * listpack node under list-max-listpack-size, `quicklist` beyond, and back to `listpack` when
@@ -9,6 +27,7 @@
  */
 import type { AggregateValue } from './value.js';
 import { parseInt64 } from '../util/numbers.js';
+import { pack, packedSize, packedGet, packedEach, unpack } from './packed-strings.js';
 
 /** quicklist optimization_level: byte limits for list-max-listpack-size -1..-5. */
 const SIZE_LEVELS = [4096, 8192, 16384, 32768, 65536];
@@ -56,20 +75,49 @@ function fitsHalfLimit(fill: number, bytes: number, count: number): boolean {
   return count <= Math.floor((fill === 0 ? 1 : fill) / 2) && bytes <= SIZE_SAFETY_LIMIT / 2;
 }
 
+/** Elements per chunk. */
+const CHUNK = 128;
+/** A chunk packing to more bytes than this stays an array of strings. */
+const PACK_MAX_BYTES = 32 * 1024;
+
+/** CHUNK elements: packed, or an array of strings (big elements). Never mutated once made. */
+type Chunk = string | readonly string[];
+
+/** elements[from..to) as a chunk (reversed: elements[to-1] first). */
+function makeChunk(elements: readonly string[], from: number, to: number, reverse = false): Chunk {
+  if (packedSize(elements, from, to) <= PACK_MAX_BYTES) return pack(elements, from, to, reverse);
+  const out = elements.slice(from, to);
+  return reverse ? out.reverse() : out;
+}
+
+function chunkGet(c: Chunk, k: number): string {
+  return typeof c === 'string' ? packedGet(c, k) : c[k]!;
+}
+
+/** A chunk's elements as a new array (reversed: the last one first). */
+function chunkElements(c: Chunk, reverse: boolean): string[] {
+  if (typeof c === 'string') return unpack(c, CHUNK, reverse);
+  const out = c.slice();
+  return reverse ? out.reverse() : out;
+}
+
 export class ListValue implements AggregateValue {
   readonly kind = 'list' as const;
-  private items: (string | undefined)[];
-  private head = 0;
   length = 0;
+  /** Elements before the chunks, reversed (the list's first element is the last one here). */
+  private head: string[] = [];
+  /** Elements after the chunks, in order. */
+  private tail: string[] = [];
+  /** The chunks: a ring buffer (power-of-two capacity) of chunkCount chunks from chunkStart. */
+  private chunks: (Chunk | undefined)[] = [];
+  private chunkStart = 0;
+  private chunkCount = 0;
   /** Size in bytes of this list as one listpack (for the encoding decision). */
   private lpBytes = LP_OVERHEAD;
   private quicklist = false;
 
-  constructor(capacity = 8) {
-    let cap = 8;
-    while (cap < capacity) cap *= 2;
-    this.items = new Array<string | undefined>(cap);
-  }
+  /** `sizeHint` (the expected length) is not needed: storage grows by chunks. */
+  constructor(_sizeHint = 0) {}
 
   encoding(): string {
     return this.quicklist ? 'quicklist' : 'listpack';
@@ -91,111 +139,247 @@ export class ListValue implements AggregateValue {
     if (this.quicklist && fitsHalfLimit(fill, this.lpBytes, this.length)) this.quicklist = false;
   }
 
-  private grow(): void {
-    const cap = this.items.length;
-    const next = new Array<string | undefined>(cap * 2);
-    for (let i = 0; i < this.length; i++) next[i] = this.items[(this.head + i) & (cap - 1)];
-    this.items = next;
-    this.head = 0;
+  // ---- The chunk ring ----
+
+  private chunkAt(i: number): Chunk {
+    return this.chunks[(this.chunkStart + i) & (this.chunks.length - 1)]!;
   }
 
-  private slot(index: number): number {
-    return (this.head + index) & (this.items.length - 1);
+  private setChunkAt(i: number, c: Chunk | undefined): void {
+    this.chunks[(this.chunkStart + i) & (this.chunks.length - 1)] = c;
   }
+
+  /** Resizes the ring to `capacity` (a power of two ≥ chunkCount), chunks from slot 0. */
+  private resizeRing(capacity: number): void {
+    const next = new Array<Chunk | undefined>(capacity);
+    for (let i = 0; i < this.chunkCount; i++) next[i] = this.chunkAt(i);
+    this.chunks = next;
+    this.chunkStart = 0;
+  }
+
+  private pushChunkBack(c: Chunk): void {
+    if (this.chunkCount === this.chunks.length) this.resizeRing(Math.max(4, this.chunks.length * 2));
+    this.chunkCount++;
+    this.setChunkAt(this.chunkCount - 1, c);
+  }
+
+  private pushChunkFront(c: Chunk): void {
+    if (this.chunkCount === this.chunks.length) this.resizeRing(Math.max(4, this.chunks.length * 2));
+    this.chunkStart = (this.chunkStart - 1) & (this.chunks.length - 1);
+    this.chunks[this.chunkStart] = c;
+    this.chunkCount++;
+  }
+
+  private popChunkFront(): Chunk {
+    const c = this.chunks[this.chunkStart]!;
+    this.chunks[this.chunkStart] = undefined;
+    this.chunkStart = (this.chunkStart + 1) & (this.chunks.length - 1);
+    this.chunkCount--;
+    this.maybeShrinkRing();
+    return c;
+  }
+
+  private popChunkBack(): Chunk {
+    const c = this.chunkAt(this.chunkCount - 1);
+    this.setChunkAt(this.chunkCount - 1, undefined);
+    this.chunkCount--;
+    this.maybeShrinkRing();
+    return c;
+  }
+
+  /** Releases ring slots after a big shrink (so a drained queue doesn't keep its peak size). */
+  private maybeShrinkRing(): void {
+    const cap = this.chunks.length;
+    if (cap > 16 && this.chunkCount < cap / 8) this.resizeRing(cap / 2);
+  }
+
+  // ---- The open ends ----
+
+  /** Packs the CHUNK tail elements next to the chunks once the tail holds 2 × CHUNK. */
+  private sealTail(): void {
+    this.pushChunkBack(makeChunk(this.tail, 0, CHUNK));
+    this.tail = this.tail.slice(CHUNK);
+  }
+
+  /** Packs the CHUNK head elements next to the chunks (head[CHUNK-1] .. head[0] in list order). */
+  private sealHead(): void {
+    this.pushChunkFront(makeChunk(this.head, 0, CHUNK, true));
+    this.head = this.head.slice(CHUNK);
+  }
+
+  /** The tail is empty: unpack the last chunk, or take the inner half of the head. */
+  private refillTail(): void {
+    if (this.chunkCount > 0) {
+      this.tail = chunkElements(this.popChunkBack(), false);
+      return;
+    }
+    const n = Math.ceil(this.head.length / 2);
+    this.tail = this.head.slice(0, n).reverse();
+    this.head = this.head.slice(n);
+  }
+
+  /** The head is empty: unpack the first chunk, or take the inner half of the tail. */
+  private refillHead(): void {
+    if (this.chunkCount > 0) {
+      this.head = chunkElements(this.popChunkFront(), true);
+      return;
+    }
+    const n = Math.ceil(this.tail.length / 2);
+    this.head = this.tail.slice(0, n).reverse();
+    this.tail = this.tail.slice(n);
+  }
+
+  // ---- Elements ----
 
   get(index: number): string {
-    return this.items[this.slot(index)]!;
+    const h = this.head.length;
+    if (index < h) return this.head[h - 1 - index]!;
+    index -= h;
+    const inChunks = this.chunkCount * CHUNK;
+    if (index < inChunks) return chunkGet(this.chunkAt(Math.floor(index / CHUNK)), index % CHUNK);
+    return this.tail[index - inChunks]!;
   }
 
   pushTail(s: string): void {
-    if (this.length === this.items.length) this.grow();
-    this.items[this.slot(this.length)] = s;
+    this.tail.push(s);
     this.length++;
     this.lpBytes += listpackEntrySize(s);
+    if (this.tail.length >= 2 * CHUNK) this.sealTail();
   }
 
   pushHead(s: string): void {
-    if (this.length === this.items.length) this.grow();
-    this.head = (this.head - 1) & (this.items.length - 1);
-    this.items[this.head] = s;
+    this.head.push(s);
     this.length++;
     this.lpBytes += listpackEntrySize(s);
+    if (this.head.length >= 2 * CHUNK) this.sealHead();
   }
 
   popHead(): string | undefined {
     if (this.length === 0) return undefined;
-    const s = this.items[this.head]!;
-    this.items[this.head] = undefined;
-    this.head = (this.head + 1) & (this.items.length - 1);
+    if (this.head.length === 0) this.refillHead();
+    const s = this.head.pop()!;
     this.length--;
     this.lpBytes -= listpackEntrySize(s);
-    this.maybeShrinkStorage();
     return s;
   }
 
   popTail(): string | undefined {
     if (this.length === 0) return undefined;
-    const i = this.slot(this.length - 1);
-    const s = this.items[i]!;
-    this.items[i] = undefined;
+    if (this.tail.length === 0) this.refillTail();
+    const s = this.tail.pop()!;
     this.length--;
     this.lpBytes -= listpackEntrySize(s);
-    this.maybeShrinkStorage();
     return s;
   }
 
   set(index: number, s: string): void {
-    const i = this.slot(index);
-    this.lpBytes += listpackEntrySize(s) - listpackEntrySize(this.items[i]!);
-    this.items[i] = s;
+    this.lpBytes += listpackEntrySize(s) - listpackEntrySize(this.get(index));
+    const h = this.head.length;
+    if (index < h) {
+      this.head[h - 1 - index] = s;
+      return;
+    }
+    index -= h;
+    const inChunks = this.chunkCount * CHUNK;
+    if (index >= inChunks) {
+      this.tail[index - inChunks] = s;
+      return;
+    }
+    const ci = Math.floor(index / CHUNK);
+    const elements = chunkElements(this.chunkAt(ci), false);
+    elements[index % CHUNK] = s;
+    this.setChunkAt(ci, makeChunk(elements, 0, CHUNK));
+  }
+
+  /** Calls `visit` with elements [start, end] in order (already clamped, start <= end): O(start + count). */
+  visit(start: number, end: number, visit: (s: string) => void): void {
+    let i = start;
+    const h = this.head.length;
+    for (; i <= end && i < h; i++) visit(this.head[h - 1 - i]!);
+    const inChunks = this.chunkCount * CHUNK;
+    while (i <= end && i - h < inChunks) {
+      const j = i - h;
+      const c = this.chunkAt(Math.floor(j / CHUNK));
+      const first = j % CHUNK;
+      const last = Math.min(CHUNK - 1, first + (end - i));
+      if (typeof c === 'string') packedEach(c, first, last, visit);
+      else for (let k = first; k <= last; k++) visit(c[k]!);
+      i += last - first + 1;
+    }
+    for (; i <= end; i++) visit(this.tail[i - h - inChunks]!);
+  }
+
+  /**
+   * Walks the elements from the head (or from the tail, backwards) with their indexes until
+   * `visit` returns false. O(elements visited).
+   */
+  walk(fromTail: boolean, visit: (s: string, index: number) => boolean): void {
+    const h = this.head.length;
+    if (!fromTail) {
+      let index = 0;
+      for (let k = h - 1; k >= 0; k--) if (!visit(this.head[k]!, index++)) return;
+      for (let ci = 0; ci < this.chunkCount; ci++) {
+        const c = this.chunkAt(ci);
+        const elements = typeof c === 'string' ? unpack(c, CHUNK) : c;
+        for (let k = 0; k < CHUNK; k++) if (!visit(elements[k]!, index++)) return;
+      }
+      for (let k = 0; k < this.tail.length; k++) if (!visit(this.tail[k]!, index++)) return;
+      return;
+    }
+    let index = this.length - 1;
+    for (let k = this.tail.length - 1; k >= 0; k--) if (!visit(this.tail[k]!, index--)) return;
+    for (let ci = this.chunkCount - 1; ci >= 0; ci--) {
+      const c = this.chunkAt(ci);
+      const elements = typeof c === 'string' ? unpack(c, CHUNK) : c;
+      for (let k = CHUNK - 1; k >= 0; k--) if (!visit(elements[k]!, index--)) return;
+    }
+    for (let k = 0; k < h; k++) if (!visit(this.head[k]!, index--)) return;
   }
 
   /** Elements [start, end] (already clamped, start <= end). */
   range(start: number, end: number): string[] {
-    const out = new Array<string>(end - start + 1);
-    for (let i = start; i <= end; i++) out[i - start] = this.get(i);
+    const out: string[] = [];
+    this.visit(start, end, (s) => out.push(s));
     return out;
   }
 
-  /** Replaces the contents (LREM, LINSERT, LTRIM rebuild in O(n)). */
+  /** Replaces the contents (LREM, LINSERT rebuild in O(n)). */
   replaceAll(items: readonly string[]): void {
-    let cap = 8;
-    while (cap < items.length) cap *= 2;
-    this.items = new Array<string | undefined>(cap);
-    this.head = 0;
-    this.length = items.length;
+    this.head = [];
+    this.tail = [];
+    this.chunks = [];
+    this.chunkStart = 0;
+    this.chunkCount = 0;
+    this.length = 0;
     this.lpBytes = LP_OVERHEAD;
-    for (let i = 0; i < items.length; i++) {
-      this.items[i] = items[i];
-      this.lpBytes += listpackEntrySize(items[i]!);
-    }
+    for (const s of items) this.pushTail(s);
   }
 
   toArray(): string[] {
     return this.length === 0 ? [] : this.range(0, this.length - 1);
   }
 
-  /** Releases memory after a big shrink (so a drained queue doesn't keep its peak size). */
-  private maybeShrinkStorage(): void {
-    const cap = this.items.length;
-    if (cap > 64 && this.length < cap / 8) {
-      const next = new Array<string | undefined>(cap / 2);
-      for (let i = 0; i < this.length; i++) next[i] = this.items[(this.head + i) & (cap - 1)];
-      this.items = next;
-      this.head = 0;
-    }
-  }
-
   clone(): ListValue {
-    const copy = new ListValue(this.length);
-    for (let i = 0; i < this.length; i++) copy.pushTail(this.get(i));
+    const copy = new ListValue();
+    copy.head = this.head.slice();
+    copy.tail = this.tail.slice();
+    for (let i = 0; i < this.chunkCount; i++) copy.pushChunkBack(this.chunkAt(i));
+    copy.length = this.length;
+    copy.lpBytes = this.lpBytes;
     copy.quicklist = this.quicklist;
     return copy;
   }
 
+  /** Heap bytes: packed chunks by their length, heap strings at ~24 B + 8 B pointer each. */
   memoryUsage(): number {
-    let bytes = 48 + this.items.length * 8;
-    for (let i = 0; i < this.length; i++) bytes += 16 + this.get(i).length;
+    let bytes = 96 + this.chunks.length * 8;
+    for (const s of this.head) bytes += 32 + s.length;
+    for (const s of this.tail) bytes += 32 + s.length;
+    for (let i = 0; i < this.chunkCount; i++) {
+      const c = this.chunkAt(i);
+      if (typeof c === 'string') bytes += 24 + c.length;
+      else for (const s of c) bytes += 32 + s.length;
+    }
     return bytes;
   }
 }

@@ -129,6 +129,42 @@ diffSuite('lists', (env) => {
     await b.do('BRPOPLPUSH', 'missing', 'm', '0.01');
   });
 
+  // Long enough to be stored in packed chunks of 128 (src/types/list.ts) at both ends.
+  diffTest(env, 'a long list: reads, edits and pops across chunk boundaries', async (b) => {
+    const value = (i: number): string => (i % 7 === 0 ? 'dup' : i % 5 === 0 ? String(i) : `v:${i}:${'z'.repeat(i % 150)}`);
+    for (let i = 0; i < 1500; i += 100) {
+      const batch = Array.from({ length: 100 }, (_, k) => value(i + k));
+      await b.do(i % 200 === 0 ? 'RPUSH' : 'LPUSH', 'l', ...batch);
+    }
+    await b.do('OBJECT', 'ENCODING', 'l');
+    for (const i of [0, 1, 99, 100, 127, 128, 129, 255, 256, 700, 1401, 1499, 1500, -1, -128, -129, -700]) await b.do('LINDEX', 'l', i);
+    for (const [s, e] of [[0, 99], [120, 400], [-300, -1], [1000, 5000], [0, -1]]) await b.do('LRANGE', 'l', s!, e!);
+    for (const i of [3, 130, 640, -5, -200]) await b.do('LSET', 'l', i, `set:${i}`);
+    await b.do('LRANGE', 'l', 0, -1);
+    for (const args of [[], ['RANK', 3], ['RANK', -2], ['COUNT', 0], ['RANK', -5, 'COUNT', 7], ['MAXLEN', 300, 'COUNT', 0], ['RANK', -1, 'MAXLEN', 50, 'COUNT', 0]]) {
+      await b.do('LPOS', 'l', 'dup', ...args);
+    }
+    await b.do('LPOS', 'l', 'set:640');
+    await b.do('LREM', 'l', 5, 'dup');
+    await b.do('LREM', 'l', -9, 'dup');
+    await b.do('LINSERT', 'l', 'BEFORE', 'set:640', 'inserted');
+    await b.do('LRANGE', 'l', 600, 700);
+    await b.do('LREM', 'l', 0, 'dup');
+    await b.do('LLEN', 'l');
+    await b.do('LPOP', 'l', 300);
+    await b.do('RPOP', 'l', 290);
+    await b.do('LTRIM', 'l', 10, -10);
+    await b.do('LRANGE', 'l', 0, -1);
+    await b.do('LMOVE', 'l', 'l', 'LEFT', 'RIGHT');
+    await b.do('LRANGE', 'l', -3, -1);
+    await b.do('COPY', 'l', 'l2');
+    await b.do('LSET', 'l2', 200, 'only-in-copy');
+    await b.do('LINDEX', 'l', 200);
+    await b.do('LINDEX', 'l2', 200);
+    do await b.do('RPOP', 'l', 97);
+    while ((await b.do('EXISTS', 'l')) !== ':0\r\n');
+  });
+
   diffTest(env, 'MULTI makes blocking commands answer at once', async (b) => {
     await b.do('MULTI');
     await b.do('BLPOP', 'missing', 0);
