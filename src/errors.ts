@@ -93,3 +93,152 @@ export function unknownCommand(argv: readonly string[]): ReplyError {
 export function sanitizeErrorText(text: string): string {
   return /[\r\n]/.test(text) ? text.replace(/[\r\n]/g, ' ') : text;
 }
+
+// ==== Command families (moved here from their handlers; the errors area) ====
+
+// ---- Arguments (args.ts): getIntFromObjectOrReply's range message ----
+export const INT32_RANGE = err('value is out of range, value must between -2147483648 and 2147483647');
+export const VALUE_OUT_OF_RANGE = err('value is out of range');
+/** getLongLongFromObjectOrReply refuses LLONG_MIN where the code negates the value. */
+export const INT64_RANGE_NO_MIN = err('value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+/** getPositiveLongFromObjectOrReply's default message. */
+export const VALUE_NOT_POSITIVE = err('value is out of range, must be positive');
+
+// ---- Transactions (MULTI/EXEC/DISCARD/WATCH) ----
+export const MULTI_NESTED = err('MULTI calls can not be nested');
+export const EXEC_WITHOUT_MULTI = err('EXEC without MULTI');
+export const DISCARD_WITHOUT_MULTI = err('DISCARD without MULTI');
+export const EXECABORT = new ReplyError('EXECABORT Transaction discarded because of previous errors.');
+export const WATCH_IN_MULTI = err('WATCH inside MULTI is not allowed');
+
+// ---- Pub/Sub ----
+/** A RESP2 client in subscribed mode sending anything else. */
+export const notAllowedWhileSubscribed = (fullName: string): ReplyError =>
+  err(`Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+
+// ---- Connection (HELLO, CLIENT SETNAME/SETINFO, MONITOR) ----
+export const PROTO_NOT_INTEGER = err('Protocol version is not an integer or out of range');
+export const NOPROTO = new ReplyError('NOPROTO unsupported protocol version');
+export const helloSyntax = (option: string): ReplyError => err(`Syntax error in HELLO option '${option}'`);
+export const HELLO_NOAUTH = new ReplyError(
+  'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+);
+export const CLIENT_NAME_CHARS = err('Client names cannot contain spaces, newlines or special characters.');
+export const unrecognizedOption = (option: string): ReplyError => err(`Unrecognized option '${option}'`);
+/** CLIENT SETINFO lib-name/lib-ver, named as the client typed the attribute. */
+export const clientInfoChars = (attr: string): ReplyError => err(`${attr} cannot contain spaces, newlines or special characters.`);
+export const MONITOR_DENY_BLOCKING = err("MONITOR isn't allowed for DENY BLOCKING client");
+
+// ---- CLIENT (KILL, LIST, PAUSE, UNBLOCK) ----
+export const unknownClientType = (type: string): ReplyError => err(`Unknown client type '${type}'`);
+export const INVALID_CLIENT_ID = err('Invalid client ID');
+export const CLIENT_ID_NOT_POSITIVE = err('client-id should be greater than 0');
+export const noSuchUser = (name: string): ReplyError => err(`No such user '${name}'`);
+export const NO_SUCH_CLIENT = err('No such client');
+export const TIMEOUT_NOT_INTEGER = err('timeout is not an integer or out of range');
+export const TIMEOUT_OUT_OF_RANGE = err('timeout is out of range');
+export const PAUSE_MODE = err('CLIENT PAUSE mode must be WRITE or ALL');
+/** addReplySubcommandSyntaxError: a known subcommand with the wrong number of arguments. */
+export const subcommandSyntax = (sub: string, cmd: string): ReplyError =>
+  err(`unknown subcommand or wrong number of arguments for '${truncate(sub)}'. Try ${cmd} HELP.`);
+/** Sent (not thrown) to a blocked client that CLIENT UNBLOCK ... ERROR wakes. */
+export const UNBLOCKED = new ReplyError('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+
+// ---- Client-side caching (CLIENT TRACKING/CACHING) ----
+export const TRACKING_ONE_REDIRECT = err('A client can only redirect to a single other client');
+export const TRACKING_REDIRECT_MISSING = err('The client ID you want redirect to does not exist');
+export const TRACKING_PREFIX_NEEDS_BCAST = err('PREFIX option requires BCAST mode to be enabled');
+export const TRACKING_BCAST_SWITCH = err(
+  "You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+);
+export const TRACKING_OPTIN_OPTOUT_BCAST = err('OPTIN and OPTOUT are not compatible with BCAST');
+export const TRACKING_OPTIN_AND_OPTOUT = err("You can't specify both OPTIN mode and OPTOUT mode");
+export const TRACKING_OPTIN_OPTOUT_SWITCH = err(
+  "You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+);
+export const prefixOverlapsExisting = (prefix: string, old: string): ReplyError =>
+  err(`Prefix '${prefix}' overlaps with an existing prefix '${old}'. Prefixes for a single client must not overlap.`);
+export const prefixOverlapsGiven = (prefix: string, other: string): ReplyError =>
+  err(`Prefix '${prefix}' overlaps with another provided prefix '${other}'. Prefixes for a single client must not overlap.`);
+export const CACHING_NOT_TRACKING = err(
+  'CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled',
+);
+export const CACHING_YES_NEEDS_OPTIN = err('CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.');
+export const CACHING_NO_NEEDS_OPTOUT = err('CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.');
+
+// ---- COMMAND GETKEYS ----
+export const INVALID_COMMAND_SPECIFIED = err('Invalid command specified');
+export const INVALID_COMMAND_ARG_COUNT = err('Invalid number of arguments specified for command');
+export const COMMAND_HAS_NO_KEYS = err('The command has no key arguments');
+export const INVALID_COMMAND_ARGUMENTS = err('Invalid arguments specified for command');
+
+// ---- CONFIG ----
+export const unknownConfigOption = (name: string): ReplyError =>
+  err(`Unknown option or number of arguments for CONFIG SET - '${name}'`);
+export const configSetFailed = (name: string, reason: string): ReplyError =>
+  err(`CONFIG SET failed (possibly related to argument '${name}') - ${reason}`);
+/** Reasons given by configSetFailed before any value is parsed. */
+export const CONFIG_IMMUTABLE = "can't set immutable config";
+export const CONFIG_PROTECTED = "can't set protected config";
+export const CONFIG_DUPLICATE = 'duplicate parameter';
+export const NO_CONFIG_FILE = err('The server is running without a config file');
+export const configRewriteFailed = (reason: string): ReplyError => err(`Rewriting config file: ${reason}`);
+
+// ---- Server (SLOWLOG, DEBUG) ----
+export const SLOWLOG_COUNT = err('count should be greater than or equal to -1');
+export const DEBUG_RELOAD_OPTIONS = err('DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+/** debug.c's own wording (capital U, untruncated), unlike addReplySubcommandSyntaxError. */
+export const debugSubcommandSyntax = (sub: string): ReplyError =>
+  err(`Unknown subcommand or wrong number of arguments for '${sub}'. Try DEBUG HELP.`);
+/** Redis 7's protected DEBUG command, refused by enable-debug-command. */
+export const DEBUG_NOT_ALLOWED = err(
+  'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+);
+
+// ---- Keyspace (EXPIRE family, SCAN, SWAPDB, SORT, OBJECT) ----
+export const unsupportedOption = (option: string): ReplyError => err(`Unsupported option ${option}`);
+export const EXPIRE_NX_CONFLICT = err('NX and XX, GT or LT options at the same time are not compatible');
+export const EXPIRE_GT_LT_CONFLICT = err('GT and LT options at the same time are not compatible');
+export const INVALID_CURSOR = err('invalid cursor');
+export const INVALID_FIRST_DB_INDEX = err('invalid first DB index');
+export const INVALID_SECOND_DB_INDEX = err('invalid second DB index');
+export const SORT_SCORE_NOT_DOUBLE = err("One or more scores can't be converted into double");
+export const OBJECT_IDLETIME_LFU = err(
+  'An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+);
+export const OBJECT_FREQ_NO_LFU = err(
+  'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+);
+
+// ---- Strings (DECRBY, LCS) ----
+export const DECREMENT_OVERFLOW = err('decrement would overflow');
+export const LCS_NOT_STRINGS = err('The specified keys must contain string values');
+export const LCS_IDX_AND_LEN = err('If you want both the length and indexes, please just use IDX.');
+export const LCS_TOO_BIG = err('Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len');
+
+// ---- Hashes (HINCRBY, HINCRBYFLOAT) ----
+export const HASH_NOT_INTEGER = err('hash value is not an integer');
+export const HASH_NOT_FLOAT = err('hash value is not a float');
+export const VALUE_NAN_INF = err('value is NaN or Infinity');
+
+// ---- Bitmaps (SETBIT/BITPOS, BITOP, BITFIELD) ----
+export const BIT_ARG = err('The bit argument must be 1 or 0.');
+export const BITOP_NOT_SINGLE = err('BITOP NOT must be called with a single source key.');
+export const BITFIELD_TYPE = err('Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.');
+export const BITFIELD_OVERFLOW_TYPE = err('Invalid OVERFLOW type specified');
+export const BITFIELD_RO_GET_ONLY = err('BITFIELD_RO only supports the GET subcommand');
+
+// ---- Sorted sets (ZADD, ranges, ZPOP/ZMPOP, ZUNION/ZINTER/ZDIFF; the zset area) ----
+export const ZSET_MIN_MAX_NOT_FLOAT = err('min or max is not a float');
+export const ZSET_LEX_RANGE_INVALID = err('min or max not valid string range item');
+export const ZADD_XX_NX = err('XX and NX options at the same time are not compatible');
+export const ZADD_GT_LT_NX = err('GT, LT, and/or NX options at the same time are not compatible');
+export const ZADD_INCR_SINGLE = err('INCR option supports a single increment-element pair');
+export const ZSET_SCORE_NAN = err('resulting score is not a number (NaN)');
+export const ZRANGE_LIMIT_NEEDS_BY = err('syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX');
+export const ZRANGE_WITHSCORES_BYLEX = err('syntax error, WITHSCORES not supported in combination with BYLEX');
+export const ZSET_WEIGHT_NOT_FLOAT = err('weight value is not a float');
+export const zsetNeedsInputKey = (command: string): ReplyError => err(`at least 1 input key is needed for '${command}' command`);
+export const ZINTERCARD_LIMIT_NEGATIVE = err("LIMIT can't be negative");
+export const ZMPOP_NUMKEYS = err('numkeys should be greater than 0');
+export const ZMPOP_COUNT = err('count should be greater than 0');

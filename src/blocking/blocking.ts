@@ -16,6 +16,7 @@
 import type { Client } from '../network/client.js';
 import type { Database } from '../keyspace/db.js';
 import type { Command } from '../commands/registry.js';
+import { UNBLOCKED } from '../errors.js';
 
 export interface BlockState {
   readonly db: Database;
@@ -130,7 +131,7 @@ export class BlockingManager {
   unblockByRequest(c: Client, error: boolean): boolean {
     const state = c.blocked;
     if (state === null) return false;
-    if (error) c.w.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+    if (error) c.w.error(UNBLOCKED.reply);
     else state.onTimeout(c);
     this.unblock(c, true);
     return true;

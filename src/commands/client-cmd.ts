@@ -4,7 +4,16 @@
  */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { err, SYNTAX } from '../errors.js';
+import {
+  SYNTAX,
+  CLIENT_ID_NOT_POSITIVE,
+  INVALID_CLIENT_ID,
+  NO_SUCH_CLIENT,
+  clientInfoChars,
+  noSuchUser,
+  unknownClientType,
+  unrecognizedOption,
+} from '../errors.js';
 import { validateClientName } from './client-name.js';
 import { parseInt64 } from '../util/numbers.js';
 import { replyHelp } from './help.js';
@@ -54,13 +63,13 @@ function clientList(c: Client, argv: string[]): void {
   let filter: (x: Client) => boolean = () => true;
   if (argv.length === 4 && argv[2]!.toUpperCase() === 'TYPE') {
     const type = argv[3]!.toLowerCase();
-    if (!TYPES.has(type)) throw err(`Unknown client type '${argv[3]!}'`);
+    if (!TYPES.has(type)) throw unknownClientType(argv[3]!);
     filter = (x) => clientType(x) === (type === 'replica' ? 'slave' : type);
   } else if (argv.length > 3 && argv[2]!.toUpperCase() === 'ID') {
     const ids = new Set<number>();
     for (let i = 3; i < argv.length; i++) {
       const id = parseInt64(argv[i]!);
-      if (id === null || id < 1) throw err('Invalid client ID');
+      if (id === null || id < 1) throw INVALID_CLIENT_ID;
       ids.add(Number(id));
     }
     filter = (x) => ids.has(x.id);
@@ -89,16 +98,16 @@ function clientKill(c: Client, argv: string[]): void {
       if (value === undefined) throw SYNTAX;
       if (opt === 'ID') {
         const v = parseInt64(value);
-        if (v === null || v < 1) throw err('client-id should be greater than 0');
+        if (v === null || v < 1) throw CLIENT_ID_NOT_POSITIVE;
         id = Number(v);
       } else if (opt === 'TYPE') {
         type = value.toLowerCase();
-        if (!TYPES.has(type)) throw err(`Unknown client type '${value}'`);
+        if (!TYPES.has(type)) throw unknownClientType(value);
         if (type === 'replica') type = 'slave';
       } else if (opt === 'ADDR') addr = value;
       else if (opt === 'LADDR') laddr = value;
       else if (opt === 'USER') {
-        if (value !== 'default') throw err(`No such user '${value}'`);
+        if (value !== 'default') throw noSuchUser(value);
         user = value;
       } else if (opt === 'SKIPME') {
         const v = value.toLowerCase();
@@ -121,18 +130,18 @@ function clientKill(c: Client, argv: string[]): void {
     else x.close();
   }
   if (argv.length === 3) {
-    if (killed === 0) throw err('No such client');
+    if (killed === 0) throw NO_SUCH_CLIENT;
     c.w.ok();
   } else c.w.integer(killed);
 }
 
 function clientSetinfo(c: Client, argv: string[]): void {
   const attr = argv[2]!.toLowerCase();
-  if (attr !== 'lib-name' && attr !== 'lib-ver') throw err(`Unrecognized option '${argv[2]!}'`);
+  if (attr !== 'lib-name' && attr !== 'lib-ver') throw unrecognizedOption(argv[2]!);
   const value = argv[3]!;
   for (let i = 0; i < value.length; i++) {
     const ch = value.charCodeAt(i);
-    if (ch < 33 || ch > 126) throw err(`${argv[2]!} cannot contain spaces, newlines or special characters.`);
+    if (ch < 33 || ch > 126) throw clientInfoChars(argv[2]!);
   }
   if (attr === 'lib-name') c.libName = value;
   else c.libVer = value;

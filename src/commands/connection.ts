@@ -5,13 +5,15 @@
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
 import {
-  ReplyError,
-  err,
   WRONG_ARITY,
   SYNTAX,
   DB_INDEX_OUT_OF_RANGE,
   WRONGPASS,
   AUTH_NOT_CONFIGURED,
+  HELLO_NOAUTH,
+  NOPROTO,
+  PROTO_NOT_INTEGER,
+  helloSyntax,
 } from '../errors.js';
 import { rangedIntArg, int32Arg } from './args.js';
 import { REDIS_VERSION } from '../server.js';
@@ -88,9 +90,9 @@ function helloCommand(c: Client, argv: string[]): void {
       argv[next++]!,
       Number.MIN_SAFE_INTEGER,
       Number.MAX_SAFE_INTEGER,
-      err('Protocol version is not an integer or out of range'),
+      PROTO_NOT_INTEGER,
     );
-    if (version < 2 || version > 3) throw new ReplyError('NOPROTO unsupported protocol version');
+    if (version < 2 || version > 3) throw NOPROTO;
   }
   let auth: [string, string] | null = null;
   let clientName: string | null = null;
@@ -104,14 +106,12 @@ function helloCommand(c: Client, argv: string[]): void {
       clientName = argv[j + 1]!;
       j++;
     } else {
-      throw err(`Syntax error in HELLO option '${argv[j]!}'`);
+      throw helloSyntax(argv[j]!);
     }
   }
   if (auth !== null && !authenticate(c, auth[0], auth[1])) throw WRONGPASS;
   if (!c.authenticated) {
-    throw new ReplyError(
-      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
-    );
+    throw HELLO_NOAUTH;
   }
   if (clientName !== null) {
     validateClientName(clientName);

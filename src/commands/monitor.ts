@@ -6,7 +6,7 @@ import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
 import type { Command } from './registry.js';
 import type { Server } from '../server.js';
-import { err } from '../errors.js';
+import { MONITOR_DENY_BLOCKING } from '../errors.js';
 
 /** sdscatrepr: a quoted, escaped rendering of binary-safe bytes. */
 export function catRepr(s: string): string {
@@ -77,7 +77,7 @@ const installed = new WeakMap<Server, Monitors>();
 
 export const monitorCommands: HandlerTable = {
   monitor: (c) => {
-    if (c.inMulti) throw err("MONITOR isn't allowed for DENY BLOCKING client");
+    if (c.inMulti) throw MONITOR_DENY_BLOCKING;
     let m = installed.get(c.server);
     if (m === undefined) installed.set(c.server, (m = new Monitors(c.server)));
     if (m.clients.has(c)) return;

@@ -1,6 +1,6 @@
 /** MULTI, EXEC, DISCARD, WATCH, UNWATCH (see src/transactions/multi.ts). */
 import type { HandlerTable } from './registry.js';
-import { err } from '../errors.js';
+import { DISCARD_WITHOUT_MULTI } from '../errors.js';
 
 export const multiCommands: HandlerTable = {
   multi: (c) => {
@@ -9,7 +9,7 @@ export const multiCommands: HandlerTable = {
   },
   exec: (c) => c.server.transactions.exec(c),
   discard: (c) => {
-    if (!c.server.transactions.discard(c)) throw err('DISCARD without MULTI');
+    if (!c.server.transactions.discard(c)) throw DISCARD_WITHOUT_MULTI;
     c.server.transactions.unwatchAll(c);
     c.w.ok();
   },

@@ -5,7 +5,20 @@
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
 import type { TrackingOptions } from '../tracking/tracking.js';
-import { err, NOT_INTEGER, SYNTAX } from '../errors.js';
+import {
+  NOT_INTEGER,
+  SYNTAX,
+  CACHING_NOT_TRACKING,
+  CACHING_NO_NEEDS_OPTOUT,
+  CACHING_YES_NEEDS_OPTIN,
+  TRACKING_BCAST_SWITCH,
+  TRACKING_ONE_REDIRECT,
+  TRACKING_OPTIN_AND_OPTOUT,
+  TRACKING_OPTIN_OPTOUT_BCAST,
+  TRACKING_OPTIN_OPTOUT_SWITCH,
+  TRACKING_PREFIX_NEEDS_BCAST,
+  TRACKING_REDIRECT_MISSING,
+} from '../errors.js';
 import { parseInt64 } from '../util/numbers.js';
 
 /** CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP] */
@@ -17,12 +30,12 @@ function clientTracking(c: Client, argv: string[]): void {
     const more = j < argv.length - 1;
     if (opt === 'redirect' && more) {
       j++;
-      if (o.redirect !== 0) throw err('A client can only redirect to a single other client');
+      if (o.redirect !== 0) throw TRACKING_ONE_REDIRECT;
       const id = parseInt64(argv[j]!);
       if (id === null) throw NOT_INTEGER;
       // The target must exist now, though it may go away later (then: tracking-redir-broken).
       if (id > BigInt(Number.MAX_SAFE_INTEGER) || !c.server.clients.has(Number(id))) {
-        throw err('The client ID you want redirect to does not exist');
+        throw TRACKING_REDIRECT_MISSING;
       }
       o.redirect = Number(id);
     } else if (opt === 'bcast') o.bcast = true;
@@ -36,20 +49,20 @@ function clientTracking(c: Client, argv: string[]): void {
   const tracking = c.server.tracking;
   if (mode === 'on') {
     const t = c.tracking;
-    if (!o.bcast && o.prefixes.length > 0) throw err('PREFIX option requires BCAST mode to be enabled');
+    if (!o.bcast && o.prefixes.length > 0) throw TRACKING_PREFIX_NEEDS_BCAST;
     if (t !== null && t.bcast !== o.bcast) {
-      throw err("You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.");
+      throw TRACKING_BCAST_SWITCH;
     }
-    if (o.bcast && (o.optin || o.optout)) throw err('OPTIN and OPTOUT are not compatible with BCAST');
-    if (o.optin && o.optout) throw err("You can't specify both OPTIN mode and OPTOUT mode");
+    if (o.bcast && (o.optin || o.optout)) throw TRACKING_OPTIN_OPTOUT_BCAST;
+    if (o.optin && o.optout) throw TRACKING_OPTIN_AND_OPTOUT;
     if (t !== null && ((o.optin && t.optout) || (o.optout && t.optin))) {
-      throw err("You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.");
+      throw TRACKING_OPTIN_OPTOUT_SWITCH;
     }
     if (o.bcast) {
       const collision = tracking.prefixCollision(c, o.prefixes);
       if (collision !== null) {
-        c.w.error(collision.message);
-        c.server.countError('ERR');
+        c.w.error(collision.error.reply);
+        c.server.countError(collision.error.code);
         if (collision.stopsCommand) return;
       }
     }
@@ -63,12 +76,12 @@ function clientTracking(c: Client, argv: string[]): void {
 /** CLIENT CACHING YES|NO: the next command's keys are (OPTIN) or are not (OPTOUT) tracked. */
 function clientCaching(c: Client, argv: string[]): void {
   const t = c.tracking;
-  if (t === null) throw err('CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
+  if (t === null) throw CACHING_NOT_TRACKING;
   const opt = argv[2]!.toLowerCase();
   if (opt === 'yes') {
-    if (!t.optin) throw err('CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.');
+    if (!t.optin) throw CACHING_YES_NEEDS_OPTIN;
   } else if (opt === 'no') {
-    if (!t.optout) throw err('CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.');
+    if (!t.optout) throw CACHING_NO_NEEDS_OPTOUT;
   } else throw SYNTAX;
   t.caching = true;
   c.w.ok();

@@ -6,7 +6,7 @@ import type { Client } from '../network/client.js';
 import type { Server } from '../server.js';
 import { globMatch } from '../util/glob.js';
 import { NOTIFY, parseNotifyFlags } from '../config/definitions.js';
-import { ReplyError } from '../errors.js';
+import { notAllowedWhileSubscribed } from '../errors.js';
 
 /** One client's subscriptions (c->pubsub_channels, pubsub_patterns, pubsubshard_channels). */
 interface ClientSubs {
@@ -37,7 +37,7 @@ export class PubSub {
     // processCommand: a RESP2 subscriber may only (un)subscribe, PING, QUIT or RESET.
     server.gates.push((c, cmd) =>
       c.subscriptionCount > 0 && c.w.resp === 2 && !ALLOWED_WHILE_SUBSCRIBED.has(cmd.fullName)
-        ? new ReplyError(`ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`)
+        ? notAllowedWhileSubscribed(cmd.fullName)
         : null,
     );
   }

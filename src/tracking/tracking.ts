@@ -18,6 +18,7 @@ import type { Server } from '../server.js';
 import type { Command } from '../commands/registry.js';
 import { extractKeys } from '../commands/keys.js';
 import { pushTo } from '../pubsub/pubsub.js';
+import { type ReplyError, prefixOverlapsExisting, prefixOverlapsGiven } from '../errors.js';
 
 /** One client's tracking options (the CLIENT_TRACKING_* flags and its redirection). */
 export interface TrackingState {
@@ -116,14 +117,14 @@ export class Tracking {
    * the overlap is between two given prefixes and the first of them is not the first given,
    * Redis writes the error yet still enables tracking and replies +OK as well.
    */
-  prefixCollision(c: Client, prefixes: readonly string[]): { message: string; stopsCommand: boolean } | null {
+  prefixCollision(c: Client, prefixes: readonly string[]): { error: ReplyError; stopsCommand: boolean } | null {
     const existing = c.tracking?.prefixes ?? new Set<string>();
     for (let i = 0; i < prefixes.length; i++) {
       const p = prefixes[i]!;
       for (const old of [...existing].sort(byteOrder)) {
         if (prefixesOverlap(old, p)) {
           return {
-            message: `ERR Prefix '${p}' overlaps with an existing prefix '${old}'. Prefixes for a single client must not overlap.`,
+            error: prefixOverlapsExisting(p, old),
             stopsCommand: true,
           };
         }
@@ -131,7 +132,7 @@ export class Tracking {
       for (let j = i + 1; j < prefixes.length; j++) {
         if (prefixesOverlap(p, prefixes[j]!)) {
           return {
-            message: `ERR Prefix '${p}' overlaps with another provided prefix '${prefixes[j]!}'. Prefixes for a single client must not overlap.`,
+            error: prefixOverlapsGiven(p, prefixes[j]!),
             stopsCommand: i === 0,
           };
         }

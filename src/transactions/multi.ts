@@ -11,7 +11,7 @@ import type { Server } from '../server.js';
 import type { Command } from '../commands/registry.js';
 import type { Database } from '../keyspace/db.js';
 import { call } from '../commands/dispatch.js';
-import { err, ReplyError } from '../errors.js';
+import { EXECABORT, EXEC_WITHOUT_MULTI, MULTI_NESTED, WATCH_IN_MULTI } from '../errors.js';
 
 interface Queued {
   cmd: Command;
@@ -73,7 +73,7 @@ export class Transactions {
   }
 
   begin(c: Client): void {
-    if (this.multi.has(c)) throw err('MULTI calls can not be nested');
+    if (this.multi.has(c)) throw MULTI_NESTED;
     this.multi.set(c, { queue: [], aborted: false });
     c.inMulti = true;
     c.multiCount = 0;
@@ -88,11 +88,11 @@ export class Transactions {
 
   exec(c: Client): void {
     const state = this.multi.get(c);
-    if (state === undefined) throw err('EXEC without MULTI');
+    if (state === undefined) throw EXEC_WITHOUT_MULTI;
     this.discard(c);
     const dirty = this.dirty.has(c);
     this.unwatchAll(c);
-    if (state.aborted) throw new ReplyError('EXECABORT Transaction discarded because of previous errors.');
+    if (state.aborted) throw EXECABORT;
     if (dirty) {
       c.w.nullArray();
       return;
@@ -111,7 +111,7 @@ export class Transactions {
   }
 
   watch(c: Client, keys: readonly string[]): void {
-    if (this.multi.has(c)) throw err('WATCH inside MULTI is not allowed');
+    if (this.multi.has(c)) throw WATCH_IN_MULTI;
     let list = this.watched.get(c);
     if (list === undefined) {
       list = [];
