@@ -2,7 +2,7 @@
  * Shared argument parsers. Each throws Redis's exact error (from errors.ts) on bad input,
  * like Redis's getLongLongFromObjectOrReply and friends.
  */
-import { NOT_INTEGER, ReplyError, err } from '../errors.js';
+import { NOT_INTEGER, ReplyError, INT32_RANGE } from '../errors.js';
 import { parseInt64 } from '../util/numbers.js';
 
 /**
@@ -40,7 +40,6 @@ export function token(s: string): string {
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
-const INT32_RANGE = err(`value is out of range, value must between ${INT32_MIN} and ${INT32_MAX}`);
 
 /** A C `int` argument (getIntFromObjectOrReply): not-an-integer and out-of-range get distinct errors. */
 export function int32Arg(s: string): number {

@@ -7,7 +7,14 @@ import type { HandlerTable, Command } from './registry.js';
 import type { Client } from '../network/client.js';
 import type { ReplyWriter } from '../network/reply-writer.js';
 import type { CommandArgumentSpec, KeySpec } from './spec.js';
-import { err, SYNTAX, WRONG_ARITY } from '../errors.js';
+import {
+  SYNTAX,
+  WRONG_ARITY,
+  COMMAND_HAS_NO_KEYS,
+  INVALID_COMMAND_ARGUMENTS,
+  INVALID_COMMAND_ARG_COUNT,
+  INVALID_COMMAND_SPECIFIED,
+} from '../errors.js';
 import { globMatch } from '../util/glob.js';
 import { extractKeys } from './keys.js';
 import { replyHelp } from './help.js';
@@ -424,13 +431,13 @@ function commandList(c: Client, argv: string[]): void {
 function getkeysGeneric(c: Client, argv: string[], withFlags: boolean): void {
   const target = argv.slice(2);
   let cmd = c.server.commands.lookup(target[0]!);
-  if (cmd === undefined) throw err('Invalid command specified');
+  if (cmd === undefined) throw INVALID_COMMAND_SPECIFIED;
   if (cmd.subcommands !== null && target.length >= 2) cmd = cmd.subcommands.get(target[1]!.toLowerCase()) ?? cmd;
   const arity = cmd.spec.arity;
-  if ((arity > 0 && target.length !== arity) || target.length < -arity) throw err('Invalid number of arguments specified for command');
+  if ((arity > 0 && target.length !== arity) || target.length < -arity) throw INVALID_COMMAND_ARG_COUNT;
   const keys = extractKeys(cmd.spec, target);
   if (keys.length === 0) {
-    throw err(cmd.spec.keySpecs.length === 0 ? 'The command has no key arguments' : 'Invalid arguments specified for command');
+    throw cmd.spec.keySpecs.length === 0 ? COMMAND_HAS_NO_KEYS : INVALID_COMMAND_ARGUMENTS;
   }
   c.w.arrayHeader(keys.length);
   for (const k of keys) {

@@ -1,7 +1,16 @@
 /** CONFIG GET/SET/RESETSTAT/REWRITE/HELP (config.c configGetCommand, configSetCommand). */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { err, SYNTAX } from '../errors.js';
+import {
+  SYNTAX,
+  CONFIG_DUPLICATE,
+  CONFIG_IMMUTABLE,
+  CONFIG_PROTECTED,
+  NO_CONFIG_FILE,
+  configRewriteFailed,
+  configSetFailed,
+  unknownConfigOption,
+} from '../errors.js';
 import { ConfigError } from '../config/config.js';
 import type { ConfigDefinition } from '../config/definitions.js';
 import { globMatch } from '../util/glob.js';
@@ -57,20 +66,20 @@ function configSet(c: Client, argv: string[]): void {
       continue;
     }
     if (unknown !== null || failure !== null) continue;
-    if (def.immutable) failure = [argv[i]!, "can't set immutable config"];
-    else if (def.protectedConfig === true && !allowProtectedAction(config.get('enable-protected-configs'), c)) failure = [argv[i]!, "can't set protected config"];
-    else if (defs.includes(def)) failure = [argv[i]!, 'duplicate parameter'];
+    if (def.immutable) failure = [argv[i]!, CONFIG_IMMUTABLE];
+    else if (def.protectedConfig === true && !allowProtectedAction(config.get('enable-protected-configs'), c)) failure = [argv[i]!, CONFIG_PROTECTED];
+    else if (defs.includes(def)) failure = [argv[i]!, CONFIG_DUPLICATE];
     defs.push(def);
     values.push(argv[i + 1]!);
   }
-  if (unknown !== null) throw err(`Unknown option or number of arguments for CONFIG SET - '${unknown}'`);
-  if (failure !== null) throw err(`CONFIG SET failed (possibly related to argument '${failure[0]}') - ${failure[1]}`);
+  if (unknown !== null) throw unknownConfigOption(unknown);
+  if (failure !== null) throw configSetFailed(failure[0], failure[1]);
   const canonical: string[] = [];
   for (let i = 0; i < defs.length; i++) {
     try {
       canonical.push(config.normalize(defs[i]!, [values[i]!]));
     } catch (e) {
-      if (e instanceof ConfigError) throw err(`CONFIG SET failed (possibly related to argument '${defs[i]!.name}') - ${e.message}`);
+      if (e instanceof ConfigError) throw configSetFailed(defs[i]!.name, e.message);
       throw e;
     }
   }
@@ -79,7 +88,7 @@ function configSet(c: Client, argv: string[]): void {
     for (let i = 0; i < defs.length; i++) config.apply(defs[i]!, canonical[i]!);
   } catch (e) {
     for (let i = 0; i < defs.length; i++) config.apply(defs[i]!, previous[i]!);
-    throw err(`CONFIG SET failed (possibly related to argument '${defs[0]!.name}') - ${(e as Error).message}`);
+    throw configSetFailed(defs[0]!.name, (e as Error).message);
   }
   c.w.ok();
 }
@@ -101,12 +110,12 @@ function configResetstat(c: Client): void {
 
 function configRewrite(c: Client): void {
   const file = c.server.config.configFile;
-  if (file === null) throw err('The server is running without a config file');
+  if (file === null) throw NO_CONFIG_FILE;
   try {
     rewriteConfigFile(c.server.config, file);
   } catch (e) {
     c.server.log.warning(`CONFIG REWRITE failed: ${(e as Error).message}`);
-    throw err(`Rewriting config file: ${(e as Error).message}`);
+    throw configRewriteFailed((e as Error).message);
   }
   c.server.log.notice('CONFIG REWRITE executed with success.');
   c.w.ok();

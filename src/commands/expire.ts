@@ -5,7 +5,13 @@
  */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { NOT_INTEGER, INVALID_EXPIRE, err } from '../errors.js';
+import {
+  NOT_INTEGER,
+  INVALID_EXPIRE,
+  EXPIRE_GT_LT_CONFLICT,
+  EXPIRE_NX_CONFLICT,
+  unsupportedOption,
+} from '../errors.js';
 import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
 import { parseInt64, INT64_MAX, INT64_MIN } from '../util/numbers.js';
@@ -24,10 +30,10 @@ function parseExpireFlags(argv: string[]): number {
     else if (opt === 'XX') flags |= XX;
     else if (opt === 'GT') flags |= GT;
     else if (opt === 'LT') flags |= LT;
-    else throw err(`Unsupported option ${argv[j]!}`);
+    else throw unsupportedOption(argv[j]!);
   }
-  if (flags & NX && flags & (XX | GT | LT)) throw err('NX and XX, GT or LT options at the same time are not compatible');
-  if (flags & GT && flags & LT) throw err('GT and LT options at the same time are not compatible');
+  if (flags & NX && flags & (XX | GT | LT)) throw EXPIRE_NX_CONFLICT;
+  if (flags & GT && flags & LT) throw EXPIRE_GT_LT_CONFLICT;
   return flags;
 }
 

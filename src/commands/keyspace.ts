@@ -5,7 +5,17 @@
  */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { SYNTAX, NO_SUCH_KEY, SAME_OBJECT, DB_INDEX_OUT_OF_RANGE, err, ReplyError } from '../errors.js';
+import {
+  SYNTAX,
+  NO_SUCH_KEY,
+  SAME_OBJECT,
+  DB_INDEX_OUT_OF_RANGE,
+  ReplyError,
+  INVALID_CURSOR,
+  INVALID_FIRST_DB_INDEX,
+  INVALID_SECOND_DB_INDEX,
+  NOT_INTEGER,
+} from '../errors.js';
 import { valueKind, MutableString, type RedisValue } from '../types/value.js';
 import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
@@ -60,9 +70,9 @@ function keysCommand(c: Client, argv: string[]): void {
  */
 export function parseScanCursor(text: string): number {
   const m = /^([+-]?)(\d+)$/.exec(text);
-  if (m === null) throw err('invalid cursor');
+  if (m === null) throw INVALID_CURSOR;
   const magnitude = BigInt(m[2]!);
-  if (magnitude > 18446744073709551615n) throw err('invalid cursor');
+  if (magnitude > 18446744073709551615n) throw INVALID_CURSOR;
   if (m[1] === '-' && magnitude !== 0n) return Number.MAX_SAFE_INTEGER;
   return Number(magnitude);
 }
@@ -195,7 +205,7 @@ function copyCommand(c: Client, argv: string[]): void {
     if (opt === 'REPLACE') replace = true;
     else if (opt === 'DB' && j + 1 < argv.length) {
       const index = parseInt64(argv[++j]!);
-      if (index === null) throw err('value is not an integer or out of range');
+      if (index === null) throw NOT_INTEGER;
       dst = dbByIndex(c, Number(index));
     } else throw SYNTAX;
   }
@@ -224,16 +234,16 @@ function copyCommand(c: Client, argv: string[]): void {
 }
 
 /** getIntFromObjectOrReply with a custom message for both failure kinds (SWAPDB). */
-function dbIndexArg(text: string, message: string): number {
+function dbIndexArg(text: string, error: ReplyError): number {
   const v = parseInt64(text);
   const n = v === null ? NaN : Number(v);
-  if (!(n >= -2147483648 && n <= 2147483647)) throw new ReplyError(`ERR ${message}`);
+  if (!(n >= -2147483648 && n <= 2147483647)) throw error;
   return n;
 }
 
 function swapdbCommand(c: Client, argv: string[]): void {
-  const a = dbIndexArg(argv[1]!, 'invalid first DB index');
-  const b = dbIndexArg(argv[2]!, 'invalid second DB index');
+  const a = dbIndexArg(argv[1]!, INVALID_FIRST_DB_INDEX);
+  const b = dbIndexArg(argv[2]!, INVALID_SECOND_DB_INDEX);
   const dbs = c.server.dbs;
   if (a < 0 || a >= dbs.length || b < 0 || b >= dbs.length) throw DB_INDEX_OUT_OF_RANGE;
   if (a !== b) {

@@ -1,7 +1,7 @@
 /** OBJECT ENCODING|FREQ|IDLETIME|REFCOUNT|HELP (objectCommand in object.c). */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { err } from '../errors.js';
+import { OBJECT_FREQ_NO_LFU, OBJECT_IDLETIME_LFU } from '../errors.js';
 import { isString, type RedisValue } from '../types/value.js';
 import { stringEncoding } from '../types/string-encoding.js';
 import { lfuDecrAndReturn } from '../keyspace/db.js';
@@ -43,9 +43,7 @@ function objectIdletime(c: Client, argv: string[]): void {
   const key = argv[2]!;
   if (lookup(c, key) === null) return;
   if (c.server.lfu !== null) {
-    throw err(
-      'An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
-    );
+    throw OBJECT_IDLETIME_LFU;
   }
   const last = c.db.getLru(key) ?? c.server.lruClock;
   c.w.integer(Math.max(0, c.server.lruClock - last));
@@ -56,9 +54,7 @@ function objectFreq(c: Client, argv: string[]): void {
   if (lookup(c, key) === null) return;
   const lfu = c.server.lfu;
   if (lfu === null) {
-    throw err(
-      'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
-    );
+    throw OBJECT_FREQ_NO_LFU;
   }
   c.w.integer(lfuDecrAndReturn(c.db.getLru(key) ?? 0, c.server.nowMs, lfu.decayTime));
 }

@@ -1,7 +1,21 @@
 /** INFO, TIME, LASTSAVE, SLOWLOG, LATENCY, MEMORY, DEBUG, SHUTDOWN. */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { err, SYNTAX, ReplyError, SAVE_FAILED, RELOAD_RDB_FAILED, RELOAD_AOF_FAILED, NO_SHUTDOWN_IN_PROGRESS, SHUTDOWN_FAILED } from '../errors.js';
+import {
+  SYNTAX,
+  type ReplyError,
+  SAVE_FAILED,
+  RELOAD_RDB_FAILED,
+  RELOAD_AOF_FAILED,
+  NO_SHUTDOWN_IN_PROGRESS,
+  SHUTDOWN_FAILED,
+  DEBUG_RELOAD_OPTIONS,
+  NO_SUCH_KEY,
+  SLOWLOG_COUNT,
+  VALUE_NOT_POSITIVE,
+  debugSubcommandSyntax,
+  DEBUG_NOT_ALLOWED,
+} from '../errors.js';
 import { infoText } from '../info/info.js';
 import { parseInt64 } from '../util/numbers.js';
 import { isString, type RedisValue } from '../types/value.js';
@@ -31,7 +45,7 @@ function slowlogGet(c: Client, argv: string[]): void {
   let count = 10;
   if (argv.length === 3) {
     const v = parseInt64(argv[2]!);
-    if (v === null || v < -1) throw err('count should be greater than or equal to -1');
+    if (v === null || v < -1) throw SLOWLOG_COUNT;
     count = v === -1 ? Infinity : Number(v);
   }
   const entries = c.server.slowlog.entries.slice(0, count === Infinity ? undefined : count);
@@ -115,7 +129,7 @@ function memoryUsage(c: Client, argv: string[]): void {
   if (argv.length === 5) {
     if (argv[3]!.toUpperCase() !== 'SAMPLES') throw SYNTAX;
     const n = parseInt64(argv[4]!);
-    if (n === null || n < 0) throw err('value is out of range, must be positive');
+    if (n === null || n < 0) throw VALUE_NOT_POSITIVE;
   } else if (argv.length !== 3) throw SYNTAX;
   const key = argv[2]!;
   const v = c.db.peek(key);
@@ -180,7 +194,7 @@ function debugReload(c: Client, argv: string[]): void {
     if (o === 'MERGE') continue;
     if (o === 'NOFLUSH') flush = false;
     else if (o === 'NOSAVE') save = false;
-    else throw err('DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+    else throw DEBUG_RELOAD_OPTIONS;
   }
   const server = c.server;
   if (save && (server.rdb.inProgress || !server.rdb.saveSync())) throw SAVE_FAILED;
@@ -211,7 +225,7 @@ function debugCommand(c: Client, argv: string[]): void {
     c.w.ok();
   } else if (sub === 'OBJECT' && argv.length === 3) {
     const v = c.db.peek(argv[2]!);
-    if (v === undefined) throw err('no such key');
+    if (v === undefined) throw NO_SUCH_KEY;
     const encoding = isString(v) ? (typeof v === 'string' ? (/^-?[1-9]\d{0,18}$|^0$/.test(v) ? 'int' : v.length <= 44 ? 'embstr' : 'raw') : 'raw') : v.encoding();
     const idle = c.server.lruClock - (c.db.getLru(argv[2]!) ?? c.server.lruClock);
     c.w.simple(`Value at:0x0 refcount:1 encoding:${encoding} serializedlength:${isString(v) ? v.length : 0} lru:${c.db.getLru(argv[2]!) ?? 0} lru_seconds_idle:${idle}`);
@@ -249,7 +263,7 @@ function debugCommand(c: Client, argv: string[]): void {
       '    Print this help.',
     ]);
   } else {
-    throw err(`Unknown subcommand or wrong number of arguments for '${argv[1] ?? ''}'. Try DEBUG HELP.`);
+    throw debugSubcommandSyntax(argv[1] ?? '');
   }
 }
 
@@ -266,9 +280,7 @@ export function debugGate(server: Server): (c: Client, name: string) => ReplyErr
   return (c, name) => {
     if (name !== 'debug') return null;
     if (allowProtectedAction(server.config.get('enable-debug-command'), c)) return null;
-    return err(
-      'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
-    );
+    return DEBUG_NOT_ALLOWED;
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { WRONGTYPE, SYNTAX, err } from '../errors.js';
+import { WRONGTYPE, SYNTAX, SORT_SCORE_NOT_DOUBLE } from '../errors.js';
 import { ListValue } from '../types/list.js';
 import { SetValue } from '../types/set.js';
 import { ZsetValue } from '../types/zset.js';
@@ -106,7 +106,7 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
         else item.score = score;
       }
     }
-    if (conversionError) throw err("One or more scores can't be converted into double");
+    if (conversionError) throw SORT_SCORE_NOT_DOUBLE;
     items.sort((a, b) => {
       let cmp: number;
       if (!alpha) {
