@@ -5,7 +5,18 @@
  */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { WRONGTYPE, SYNTAX, BIT_OFFSET, BIT_VALUE, err, NOT_INTEGER } from '../errors.js';
+import {
+  WRONGTYPE,
+  SYNTAX,
+  BIT_OFFSET,
+  BIT_VALUE,
+  NOT_INTEGER,
+  BITFIELD_OVERFLOW_TYPE,
+  BITFIELD_RO_GET_ONLY,
+  BITFIELD_TYPE,
+  BITOP_NOT_SINGLE,
+  BIT_ARG,
+} from '../errors.js';
 import { isString, MutableString, type StringValue } from '../types/value.js';
 import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
@@ -150,7 +161,7 @@ function bitcountCommand(c: Client, argv: string[]): void {
 function bitposCommand(c: Client, argv: string[]): void {
   const bitArg = parseInt64(argv[2]!);
   if (bitArg === null) throw NOT_INTEGER;
-  if (bitArg !== 0 && bitArg !== 1) throw err('The bit argument must be 1 or 0.');
+  if (bitArg !== 0 && bitArg !== 1) throw BIT_ARG;
   const bit = Number(bitArg);
   const v = readString(c, argv[1]!);
   if (v === null) {
@@ -207,7 +218,7 @@ function bitposCommand(c: Client, argv: string[]): void {
 function bitopCommand(c: Client, argv: string[]): void {
   const op = argv[1]!.toUpperCase();
   if (op !== 'AND' && op !== 'OR' && op !== 'XOR' && op !== 'NOT') throw SYNTAX;
-  if (op === 'NOT' && argv.length !== 4) throw err('BITOP NOT must be called with a single source key.');
+  if (op === 'NOT' && argv.length !== 4) throw BITOP_NOT_SINGLE;
   const dest = argv[2]!;
   const sources: Uint8Array[] = [];
   let maxLen = 0;
@@ -258,13 +269,11 @@ interface BitfieldOp {
   overflow: Overflow;
 }
 
-const BITFIELD_TYPE_ERROR = err('Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.');
-
 function bitfieldType(text: string): { signed: boolean; bits: number } {
   const signed = text[0] === 'i';
-  if (!signed && text[0] !== 'u') throw BITFIELD_TYPE_ERROR;
+  if (!signed && text[0] !== 'u') throw BITFIELD_TYPE;
   const bits = parseInt64(text.slice(1));
-  if (bits === null || bits < 1 || (signed && bits > 64) || (!signed && bits > 63)) throw BITFIELD_TYPE_ERROR;
+  if (bits === null || bits < 1 || (signed && bits > 64) || (!signed && bits > 63)) throw BITFIELD_TYPE;
   return { signed, bits: Number(bits) };
 }
 
@@ -348,7 +357,7 @@ function bitfieldGeneric(c: Client, argv: string[], readonlyCommand: boolean): v
     else if (sub === 'INCRBY' && rem >= 3) op = 'INCRBY';
     else if (sub === 'OVERFLOW' && rem >= 1) {
       const t = argv[++j]!.toUpperCase();
-      if (t !== 'WRAP' && t !== 'SAT' && t !== 'FAIL') throw err('Invalid OVERFLOW type specified');
+      if (t !== 'WRAP' && t !== 'SAT' && t !== 'FAIL') throw BITFIELD_OVERFLOW_TYPE;
       overflow = t;
       continue;
     } else throw SYNTAX;
@@ -371,7 +380,7 @@ function bitfieldGeneric(c: Client, argv: string[], readonlyCommand: boolean): v
     const v = readString(c, key);
     bytes = v === null ? new Uint8Array(0) : bytesOf(v);
   } else {
-    if (readonlyCommand) throw err('BITFIELD_RO only supports the GET subcommand');
+    if (readonlyCommand) throw BITFIELD_RO_GET_ONLY;
     const target = stringForBitWrite(c, key, highestWrite);
     bytes = target.value.buf.subarray(0, target.value.length);
     grew = target.grew;

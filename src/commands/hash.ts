@@ -1,7 +1,20 @@
 /** Hash commands (t_hash.c, Redis 7.2 semantics). */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { WRONGTYPE, SYNTAX, WRONG_ARITY, OVERFLOW, INCR_NAN_INF, NOT_FLOAT, err } from '../errors.js';
+import {
+  WRONGTYPE,
+  SYNTAX,
+  WRONG_ARITY,
+  OVERFLOW,
+  INCR_NAN_INF,
+  NOT_FLOAT,
+  HASH_NOT_FLOAT,
+  HASH_NOT_INTEGER,
+  INT64_RANGE_NO_MIN,
+  NOT_INTEGER,
+  VALUE_NAN_INF,
+  VALUE_OUT_OF_RANGE,
+} from '../errors.js';
 import { HashValue, type HashLimits } from '../types/hash.js';
 import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
@@ -150,7 +163,7 @@ function hincrbyCommand(c: Client, argv: string[]): void {
   let value = 0n;
   if (current !== undefined) {
     const parsed = parseInt64(current);
-    if (parsed === null) throw err('hash value is not an integer');
+    if (parsed === null) throw HASH_NOT_INTEGER;
     value = BigInt(parsed);
   }
   if ((incr < 0n && value < 0n && incr < INT64_MIN - value) || (incr > 0n && value > 0n && incr > INT64_MAX - value)) throw OVERFLOW;
@@ -163,12 +176,12 @@ function hincrbyCommand(c: Client, argv: string[]): void {
 function hincrbyfloatCommand(c: Client, argv: string[]): void {
   const incr = parseLongDouble(argv[3]!);
   if (incr === null) throw NOT_FLOAT;
-  if (incr.kind !== 'finite') throw err('value is NaN or Infinity');
+  if (incr.kind !== 'finite') throw VALUE_NAN_INF;
   const key = argv[1]!;
   const h = hashOrCreate(c, key);
   const current = h.get(argv[2]!);
   const value = current === undefined ? parseLongDouble('0') : parseLongDouble(current);
-  if (value === null) throw err('hash value is not a float');
+  if (value === null) throw HASH_NOT_FLOAT;
   const sum = addLongDouble(value, incr);
   if (sum.kind !== 'finite') throw INCR_NAN_INF;
   const text = formatLongDoubleHuman(sum);
@@ -190,12 +203,12 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
     return;
   }
   const parsed = parseInt64(argv[2]!);
-  if (parsed === null) throw err('value is not an integer or out of range');
-  if (parsed === -9223372036854775808n) throw err('value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+  if (parsed === null) throw NOT_INTEGER;
+  if (parsed === -9223372036854775808n) throw INT64_RANGE_NO_MIN;
   const count = Number(parsed);
   if (argv.length > 4 || (argv.length === 4 && argv[3]!.toUpperCase() !== 'WITHVALUES')) throw SYNTAX;
   const withValues = argv.length === 4;
-  if (withValues && (parsed < -4611686018427387903n || parsed > 4611686018427387903n)) throw err('value is out of range');
+  if (withValues && (parsed < -4611686018427387903n || parsed > 4611686018427387903n)) throw VALUE_OUT_OF_RANGE;
   const h = hashForRead(c, argv[1]!);
   if (h === null || count === 0) {
     c.w.arrayHeader(0);

@@ -1,6 +1,6 @@
 /** LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN] (lcsCommand in t_string.c). */
 import type { Client } from '../network/client.js';
-import { SYNTAX, err } from '../errors.js';
+import { SYNTAX, LCS_IDX_AND_LEN, LCS_NOT_STRINGS, LCS_TOO_BIG } from '../errors.js';
 import { isString, stringOf } from '../types/value.js';
 import { intArg } from './args.js';
 
@@ -8,7 +8,7 @@ export function lcsCommand(c: Client, argv: string[]): void {
   const va = c.db.lookupRead(argv[1]!, c.noTouch);
   const vb = c.db.lookupRead(argv[2]!, c.noTouch);
   if ((va !== undefined && !isString(va)) || (vb !== undefined && !isString(vb))) {
-    throw err('The specified keys must contain string values');
+    throw LCS_NOT_STRINGS;
   }
   const a = va === undefined ? '' : stringOf(va);
   const b = vb === undefined ? '' : stringOf(vb);
@@ -27,11 +27,11 @@ export function lcsCommand(c: Client, argv: string[]): void {
       if (minMatchLen < 0) minMatchLen = 0;
     } else throw SYNTAX;
   }
-  if (getIdx && getLen) throw err('If you want both the length and indexes, please just use IDX.');
+  if (getIdx && getLen) throw LCS_IDX_AND_LEN;
   const alen = a.length;
   const blen = b.length;
   const cells = (alen + 1) * (blen + 1);
-  if (cells > 2 ** 28) throw err('Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len');
+  if (cells > 2 ** 28) throw LCS_TOO_BIG;
   // dp[j + (blen+1)*i] = LCS length of a[0..i), b[0..j): the textbook O(alen*blen) table, as Redis.
   const dp = new Uint32Array(cells);
   const row = blen + 1;

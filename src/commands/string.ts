@@ -5,7 +5,18 @@
  */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { WRONGTYPE, SYNTAX, NOT_INTEGER, NOT_FLOAT, OVERFLOW, INCR_NAN_INF, INVALID_EXPIRE, OFFSET_OUT_OF_RANGE, WRONG_ARITY, err } from '../errors.js';
+import {
+  WRONGTYPE,
+  SYNTAX,
+  NOT_INTEGER,
+  NOT_FLOAT,
+  OVERFLOW,
+  INCR_NAN_INF,
+  INVALID_EXPIRE,
+  OFFSET_OUT_OF_RANGE,
+  WRONG_ARITY,
+  DECREMENT_OVERFLOW,
+} from '../errors.js';
 import { isString, stringOf, type StringValue } from '../types/value.js';
 import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
@@ -388,7 +399,7 @@ function incrbyCommand(c: Client, argv: string[]): void {
 
 function decrbyCommand(c: Client, argv: string[]): void {
   const incr = int64BigArg(argv[2]!);
-  if (incr === INT64_MIN) throw err('decrement would overflow');
+  if (incr === INT64_MIN) throw DECREMENT_OVERFLOW;
   incrDecr(c, argv[1]!, -incr);
 }
 
