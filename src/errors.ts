@@ -187,9 +187,6 @@ export const configRewriteFailed = (reason: string): ReplyError => err(`Rewritin
 // ---- Server (SLOWLOG, DEBUG) ----
 export const SLOWLOG_COUNT = err('count should be greater than or equal to -1');
 export const DEBUG_RELOAD_OPTIONS = err('DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
-/** debug.c's own wording (capital U, untruncated), unlike addReplySubcommandSyntaxError. */
-export const debugSubcommandSyntax = (sub: string): ReplyError =>
-  err(`Unknown subcommand or wrong number of arguments for '${sub}'. Try DEBUG HELP.`);
 /** Redis 7's protected DEBUG command, refused by enable-debug-command. */
 export const DEBUG_NOT_ALLOWED = err(
   'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',

@@ -69,7 +69,8 @@ function clientList(c: Client, argv: string[]): void {
     const ids = new Set<number>();
     for (let i = 3; i < argv.length; i++) {
       const id = parseInt64(argv[i]!);
-      if (id === null || id < 1) throw INVALID_CLIENT_ID;
+      // Any integer is accepted (getLongLongFromObjectOrReply); ids below 1 just match nobody.
+      if (id === null) throw INVALID_CLIENT_ID;
       ids.add(Number(id));
     }
     filter = (x) => ids.has(x.id);

@@ -12,8 +12,8 @@ import {
   DEBUG_RELOAD_OPTIONS,
   NO_SUCH_KEY,
   SLOWLOG_COUNT,
-  VALUE_NOT_POSITIVE,
-  debugSubcommandSyntax,
+  NOT_INTEGER,
+  subcommandSyntax,
   DEBUG_NOT_ALLOWED,
 } from '../errors.js';
 import { infoText } from '../info/info.js';
@@ -129,7 +129,8 @@ function memoryUsage(c: Client, argv: string[]): void {
   if (argv.length === 5) {
     if (argv[3]!.toUpperCase() !== 'SAMPLES') throw SYNTAX;
     const n = parseInt64(argv[4]!);
-    if (n === null || n < 0) throw VALUE_NOT_POSITIVE;
+    if (n === null) throw NOT_INTEGER;
+    if (n < 0) throw SYNTAX;
   } else if (argv.length !== 3) throw SYNTAX;
   const key = argv[2]!;
   const v = c.db.peek(key);
@@ -263,7 +264,7 @@ function debugCommand(c: Client, argv: string[]): void {
       '    Print this help.',
     ]);
   } else {
-    throw debugSubcommandSyntax(argv[1] ?? '');
+    throw subcommandSyntax(argv[1]!, 'DEBUG');
   }
 }
 
