@@ -98,6 +98,7 @@ diffSuite('error texts', (env) => {
     await b.do('SLOWLOG', 'GET', '-2');
     await b.do('SET', 'k', 'v');
     await b.do('MEMORY', 'USAGE', 'k', 'SAMPLES', '-1');
+    await b.do('MEMORY', 'USAGE', 'k', 'SAMPLES', 'abc');
     await b.do('DEBUG', 'RELOAD', 'FOO');
     await b.do('DEBUG', 'NOSUCHSUBCOMMAND');
     await b.do('DEBUG', 'OBJECT', 'missing');
