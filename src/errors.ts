@@ -184,6 +184,24 @@ export const CONFIG_DUPLICATE = 'duplicate parameter';
 export const NO_CONFIG_FILE = err('The server is running without a config file');
 export const configRewriteFailed = (reason: string): ReplyError => err(`Rewriting config file: ${reason}`);
 
+// ---- Config values: config.c's reasons, after "CONFIG SET failed ... - " or in the config file's fatal error ----
+export const CONFIG_BAD_DIRECTIVE = 'Bad directive or wrong number of arguments';
+export const CONFIG_WRONG_ARGS = 'wrong number of arguments';
+export const CONFIG_NOT_YES_NO = "argument must be 'yes' or 'no'";
+export const CONFIG_NOT_MEMORY = 'argument must be a memory value';
+export const CONFIG_NOT_INTEGER = "argument couldn't be parsed into an integer";
+export const CONFIG_NOT_OCTAL = "argument couldn't be parsed as an octal number";
+export const configOutOfBounds = (min: string, max: string): string => `argument must be between ${min} and ${max} inclusive`;
+export const configNotOneOf = (values: readonly string[]): string => `argument(s) must be one of the following: ${values.join(', ')}`;
+export const CONFIG_SAVE_PARAMS = 'Invalid save parameters';
+export const CONFIG_TOO_MANY_BINDS = 'Too many bind addresses specified.';
+export const CONFIG_BUFFER_LIMIT_ARGS = 'Wrong number of arguments in buffer limit configuration.';
+export const CONFIG_BUFFER_LIMIT_CLASS = 'Invalid client class specified in buffer limit configuration.';
+export const CONFIG_BUFFER_LIMIT_VALUES = 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
+export const CONFIG_NOTIFY_CLASS = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+export const CONFIG_OOM_SCORE_VALUES = 'Invalid oom-score-adj-values';
+export const CONFIG_PERCENTILES = 'latency-tracking-info-percentiles';
+
 // ---- Server (SLOWLOG, DEBUG) ----
 export const SLOWLOG_COUNT = err('count should be greater than or equal to -1');
 export const DEBUG_RELOAD_OPTIONS = err('DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');

@@ -5,7 +5,21 @@
  */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { WRONGTYPE, SYNTAX, NOT_INTEGER, TIMEOUT_NOT_FLOAT, TIMEOUT_NEGATIVE, err } from '../errors.js';
+import {
+  WRONGTYPE,
+  SYNTAX,
+  NOT_INTEGER,
+  TIMEOUT_NOT_FLOAT,
+  TIMEOUT_NEGATIVE,
+  TIMEOUT_OUT_OF_RANGE,
+  INT64_RANGE_NO_MIN,
+  VALUE_OUT_OF_RANGE,
+  ZSET_WEIGHT_NOT_FLOAT,
+  ZINTERCARD_LIMIT_NEGATIVE,
+  ZMPOP_NUMKEYS,
+  ZMPOP_COUNT,
+  zsetNeedsInputKey,
+} from '../errors.js';
 import { ZsetValue, type ZsetLimits } from '../types/zset.js';
 import { SetValue } from '../types/set.js';
 import { afterWrite } from '../keyspace/notify.js';
@@ -22,13 +36,26 @@ function limits(c: Client): ZsetLimits {
   return { maxEntries: c.server.config.num('zset-max-listpack-entries'), maxValue: c.server.config.num('zset-max-listpack-value') };
 }
 
-/** Members and scores of an input: sorted sets as they are, sets with score 1. */
-function entriesOf(v: ZsetValue | SetValue | null): Map<string, number> {
-  if (v === null) return new Map();
-  if (v instanceof ZsetValue) return v.scores;
-  const m = new Map<string, number>();
-  for (const member of v.members) m.set(member, 1);
-  return m;
+/** An input of ZUNION/ZINTER/ZDIFF seen as scored members: sets with score 1, a missing key empty. */
+interface ScoredInput {
+  readonly size: number;
+  score(member: string): number | undefined;
+  entries(): Iterable<readonly [string, number]>;
+}
+
+const EMPTY_INPUT: ScoredInput = { size: 0, score: () => undefined, entries: () => [] };
+
+function inputOf(v: ZsetValue | SetValue | null): ScoredInput {
+  if (v === null) return EMPTY_INPUT;
+  if (v instanceof ZsetValue) return v;
+  const members = v.members;
+  return {
+    size: members.size,
+    score: (m) => (members.has(m) ? 1 : undefined),
+    *entries() {
+      for (const m of members) yield [m, 1] as const;
+    },
+  };
 }
 
 function aggregate(target: number, value: number, how: Aggregate): number {
@@ -43,15 +70,16 @@ function aggregate(target: number, value: number, how: Aggregate): number {
 function zsetOp(c: Client, argv: string[], numkeysIndex: number, op: Op, dst: string | null, cardinalityOnly: boolean, name: string): void {
   const n = parseInt64(argv[numkeysIndex]!);
   if (n === null) throw NOT_INTEGER;
-  if (n < 1) throw err(`at least 1 input key is needed for '${name}' command`);
+  if (n < 1) throw zsetNeedsInputKey(name);
   if (n > argv.length - (numkeysIndex + 1)) throw SYNTAX;
   const count = Number(n);
-  const inputs: (ZsetValue | SetValue | null)[] = [];
+  const inputs: ScoredInput[] = [];
+  let missing = false;
   for (let i = 0; i < count; i++) {
     const v = c.db.lookupRead(argv[numkeysIndex + 1 + i]!, c.noTouch);
-    if (v === undefined) inputs.push(null);
-    else if (v instanceof ZsetValue || v instanceof SetValue) inputs.push(v);
-    else throw WRONGTYPE;
+    if (v === undefined) missing = true;
+    else if (!(v instanceof ZsetValue || v instanceof SetValue)) throw WRONGTYPE;
+    inputs.push(inputOf(v ?? null));
   }
   const weights = new Array<number>(count).fill(1);
   let how: Aggregate = 'sum';
@@ -63,7 +91,7 @@ function zsetOp(c: Client, argv: string[], numkeysIndex: number, op: Op, dst: st
     if (op !== 'diff' && !cardinalityOnly && remaining >= count + 1 && opt === 'WEIGHTS') {
       for (let i = 0; i < count; i++) {
         const w = parseDouble(argv[j + 1 + i]!);
-        if (w === null) throw err('weight value is not a float');
+        if (w === null) throw ZSET_WEIGHT_NOT_FLOAT;
         weights[i] = w;
       }
       j += count + 1;
@@ -77,7 +105,7 @@ function zsetOp(c: Client, argv: string[], numkeysIndex: number, op: Op, dst: st
       j++;
     } else if (cardinalityOnly && remaining >= 2 && opt === 'LIMIT') {
       const l = parseInt64(argv[j + 1]!);
-      if (l === null || l < 0) throw err("LIMIT can't be negative");
+      if (l === null || l < 0) throw ZINTERCARD_LIMIT_NEGATIVE;
       limit = Number(l);
       j += 2;
     } else throw SYNTAX;
@@ -89,21 +117,21 @@ function zsetOp(c: Client, argv: string[], numkeysIndex: number, op: Op, dst: st
   };
   if (op === 'union') {
     inputs.forEach((v, i) => {
-      for (const [m, s] of entriesOf(v)) {
+      for (const [m, s] of v.entries()) {
         const ws = weighted(s, i);
         const cur = result.get(m);
         result.set(m, cur === undefined ? ws : aggregate(cur, ws, how));
       }
     });
   } else if (op === 'inter') {
-    if (!inputs.some((v) => v === null)) {
-      const order = inputs.map((v, i) => ({ e: entriesOf(v), i })).sort((a, b) => a.e.size - b.e.size);
+    if (!missing) {
+      const order = inputs.map((e, i) => ({ e, i })).sort((a, b) => a.e.size - b.e.size);
       const [first, ...others] = order;
-      for (const [m, s] of first!.e) {
+      for (const [m, s] of first!.e.entries()) {
         let score = weighted(s, first!.i);
         let all = true;
         for (const o of others) {
-          const os = o.e.get(m);
+          const os = o.e.score(m);
           if (os === undefined) {
             all = false;
             break;
@@ -118,8 +146,8 @@ function zsetOp(c: Client, argv: string[], numkeysIndex: number, op: Op, dst: st
     }
   } else {
     const [first, ...others] = inputs;
-    for (const [m, s] of entriesOf(first ?? null)) {
-      if (!others.some((o) => entriesOf(o).has(m))) result.set(m, s);
+    for (const [m, s] of first!.entries()) {
+      if (!others.some((o) => o.score(m) !== undefined)) result.set(m, s);
     }
   }
   if (cardinalityOnly) {
@@ -162,13 +190,13 @@ function zrangestoreCommand(c: Client, argv: string[]): void {
   }
   const lim = limits(c);
   const z = new ZsetValue(lim, members.length, Math.max(...members.map((m) => m.length)));
-  for (const m of members) z.set(lim, m, selection.z.scores.get(m)!);
+  members.forEach((m, i) => z.set(lim, m, selection.scores[i]!));
   c.db.set(dst, z);
   c.w.integer(z.size);
   afterWrite(c, dst, NOTIFY.ZSET, 'zrangestore');
 }
 
-/** ZRANDMEMBER key [count [WITHSCORES]] */
+/** ZRANDMEMBER key [count [WITHSCORES]]: O(1) per member returned (a random slot), as Redis's dictGetFairRandomKey. */
 function zrandmemberCommand(c: Client, argv: string[]): void {
   const zsetOf = (): ZsetValue | null => {
     const v = c.db.lookupRead(argv[1]!, c.noTouch);
@@ -179,63 +207,85 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
   if (argv.length === 2) {
     const z = zsetOf();
     if (z === null) c.w.nullBulk();
-    else c.w.bulk(z.at(Math.floor(c.server.random() * z.size)));
+    else c.w.bulk(z.memberAtSlot(z.randomSlot(c.server.random)));
     return;
   }
   const parsed = parseInt64(argv[2]!);
   if (parsed === null) throw NOT_INTEGER;
-  if (parsed === -9223372036854775808n) throw err('value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+  if (parsed === -9223372036854775808n) throw INT64_RANGE_NO_MIN;
   if (argv.length > 4 || (argv.length === 4 && argv[3]!.toUpperCase() !== 'WITHSCORES')) throw SYNTAX;
   const withScores = argv.length === 4;
-  if (withScores && (parsed < -4611686018427387903n || parsed > 4611686018427387903n)) throw err('value is out of range');
+  if (withScores && (parsed < -4611686018427387903n || parsed > 4611686018427387903n)) throw VALUE_OUT_OF_RANGE;
   const count = Number(parsed);
   const z = zsetOf();
   if (z === null || count === 0) {
     c.w.arrayHeader(0);
     return;
   }
-  // zrandmemberWithCountCommand's cases: O(|count| log n) unless the reply is most of the set.
+  // zrandmemberWithCountCommand's cases: O(|count|) unless the reply is most of the set.
   const size = z.size;
   const random = c.server.random;
-  let picked: string[];
+  const members: string[] = [];
+  const scores: number[] = [];
   if (count < 0) {
-    // Repetitions allowed: independent picks, each a rank lookup.
-    picked = Array.from({ length: -count }, () => z.at(Math.floor(random() * size)));
+    // Repetitions allowed: independent picks.
+    for (let k = 0; k < -count; k++) {
+      const slot = z.randomSlot(random);
+      members.push(z.memberAtSlot(slot));
+      scores.push(z.scoreAtSlot(slot));
+    }
   } else if (count >= size) {
-    picked = z.entries().map(([m]) => m);
+    z.forEach((m, s) => {
+      members.push(m);
+      scores.push(s);
+    });
   } else if (count * 3 > size) {
     // A large share of the set: a partial shuffle of all members.
-    const members = z.entries().map(([m]) => m);
+    z.forEach((m, s) => {
+      members.push(m);
+      scores.push(s);
+    });
     for (let i = 0; i < count; i++) {
       const j = i + Math.floor(random() * (size - i));
       [members[i], members[j]] = [members[j]!, members[i]!];
+      [scores[i], scores[j]] = [scores[j]!, scores[i]!];
     }
-    picked = members.slice(0, count);
+    members.length = count;
+    scores.length = count;
   } else {
-    // A small share: distinct random ranks, each a rank lookup.
-    const ranks = new Set<number>();
-    while (ranks.size < count) ranks.add(Math.floor(random() * size));
-    picked = [...ranks].map((r) => z.at(r));
+    // A small share: distinct random slots.
+    const slots = new Set<number>();
+    while (slots.size < count) slots.add(z.randomSlot(random));
+    for (const slot of slots) {
+      members.push(z.memberAtSlot(slot));
+      scores.push(z.scoreAtSlot(slot));
+    }
   }
   const w = c.w;
-  w.arrayHeader(withScores && w.resp === 2 ? picked.length * 2 : picked.length);
-  for (const m of picked) {
+  w.arrayHeader(withScores && w.resp === 2 ? members.length * 2 : members.length);
+  for (let i = 0; i < members.length; i++) {
     if (withScores && w.resp === 3) w.arrayHeader(2);
-    w.bulk(m);
-    if (withScores) w.double(z.scores.get(m)!);
+    w.bulk(members[i]!);
+    if (withScores) w.double(scores[i]!);
   }
 }
 
-/** ZSCAN: everything in one step (cursor 0); scores as %.17g strings, as Redis's scan sends them. */
+/**
+ * ZSCAN key cursor [MATCH pattern] [COUNT count]: COUNT members a step for a skiplist-encoded
+ * set, all at once for a listpack; scores as %.17g strings, as Redis's scan sends them.
+ */
 function zscanCommand(c: Client, argv: string[]): void {
   const opts = parseScanArgs(argv, 3);
   const v = c.db.lookupRead(argv[1]!, c.noTouch);
   if (v !== undefined && !(v instanceof ZsetValue)) throw WRONGTYPE;
   const out: string[] = [];
-  if (v !== undefined && opts.cursor === 0) {
-    for (const [m, score] of v.entries()) if (opts.matches(m)) out.push(m, formatDouble17g(score));
-  }
-  replyScan(c, out);
+  const next =
+    v === undefined
+      ? 0
+      : v.scan(opts.cursor, opts.count, (m, score) => {
+          if (opts.matches(m)) out.push(m, formatDouble17g(score));
+        });
+  replyScan(c, out, next);
 }
 
 // ---- ZMPOP and the blocking pops ----------------------------------------------------
@@ -247,28 +297,26 @@ function popFromKeys(c: Client, keys: readonly string[], max: boolean, count: nu
     if (v === undefined) continue;
     if (!(v instanceof ZsetValue)) throw WRONGTYPE;
     const n = Math.min(count, v.size);
-    const popped: [string, number][] = [];
-    for (let k = 0; k < n; k++) {
-      const m = v.at(max ? v.size - 1 : 0);
-      popped.push([m, v.scores.get(m)!]);
-      v.remove(m);
-    }
+    const members: string[] = [];
+    const scores: number[] = [];
+    v.range(max ? v.size - 1 : 0, n, max, members, scores);
+    for (const m of members) v.remove(m);
     const w = c.w;
     if (emitKeyNested) {
       w.arrayHeader(2);
       w.bulk(key);
       w.arrayHeader(n);
-      for (const [m, s] of popped) {
+      for (let k = 0; k < n; k++) {
         w.arrayHeader(2);
-        w.bulk(m);
-        w.double(s);
+        w.bulk(members[k]!);
+        w.double(scores[k]!);
       }
     } else {
       w.arrayHeader(n * 2 + 1);
       w.bulk(key);
-      for (const [m, s] of popped) {
-        w.bulk(m);
-        w.double(s);
+      for (let k = 0; k < n; k++) {
+        w.bulk(members[k]!);
+        w.double(scores[k]!);
       }
     }
     afterWrite(c, key, NOTIFY.ZSET, max ? 'zpopmax' : 'zpopmin', n);
@@ -284,7 +332,7 @@ function popFromKeys(c: Client, keys: readonly string[], max: boolean, count: nu
 
 function parseMpop(argv: string[], numkeysIndex: number): { keys: string[]; max: boolean; count: number } {
   const n = parseInt64(argv[numkeysIndex]!);
-  if (n === null || n < 1) throw err('numkeys should be greater than 0');
+  if (n === null || n < 1) throw ZMPOP_NUMKEYS;
   const whereIndex = numkeysIndex + Number(n) + 1;
   if (whereIndex >= argv.length) throw SYNTAX;
   const where = argv[whereIndex]!.toUpperCase();
@@ -293,7 +341,7 @@ function parseMpop(argv: string[], numkeysIndex: number): { keys: string[]; max:
   for (let j = whereIndex + 1; j < argv.length; j++) {
     if (count === -1 && argv[j]!.toUpperCase() === 'COUNT' && j + 1 < argv.length) {
       const v = parseInt64(argv[++j]!);
-      if (v === null || v < 1) throw err('count should be greater than 0');
+      if (v === null || v < 1) throw ZMPOP_COUNT;
       count = Number(v);
     } else throw SYNTAX;
   }
@@ -305,7 +353,7 @@ function timeoutAt(c: Client, text: string): number {
   if (ld === null) throw TIMEOUT_NOT_FLOAT;
   const seconds = ld.kind === 'inf' ? (ld.neg ? -Infinity : Infinity) : Number(formatLongDoubleHuman(ld));
   const ms = Math.ceil(seconds * 1000);
-  if (ms > 9223372036854775807) throw err('timeout is out of range');
+  if (ms > 9223372036854775807) throw TIMEOUT_OUT_OF_RANGE;
   if (ms < 0) throw TIMEOUT_NEGATIVE;
   return ms > 0 ? c.server.nowMs + ms : 0;
 }

@@ -6,15 +6,26 @@
  */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { WRONGTYPE, SYNTAX, NOT_FLOAT, err, ReplyError } from '../errors.js';
+import {
+  WRONGTYPE,
+  SYNTAX,
+  NOT_FLOAT,
+  WRONG_ARITY,
+  VALUE_NOT_POSITIVE,
+  ZSET_MIN_MAX_NOT_FLOAT as MIN_MAX_NOT_FLOAT,
+  ZSET_LEX_RANGE_INVALID as LEX_RANGE_INVALID,
+  ZADD_XX_NX,
+  ZADD_GT_LT_NX,
+  ZADD_INCR_SINGLE,
+  ZSET_SCORE_NAN,
+  ZRANGE_LIMIT_NEEDS_BY,
+  ZRANGE_WITHSCORES_BYLEX,
+} from '../errors.js';
 import { ZsetValue, type ZsetLimits, type ScoreBound, type LexBound } from '../types/zset.js';
 import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
 import { intArg } from './args.js';
 import { parseInt64, strtodWhole, parseDouble } from '../util/numbers.js';
-
-const MIN_MAX_NOT_FLOAT = err('min or max is not a float');
-const LEX_RANGE_INVALID = err('min or max not valid string range item');
 
 function limits(c: Client): ZsetLimits {
   return { maxEntries: c.server.config.num('zset-max-listpack-entries'), maxValue: c.server.config.num('zset-max-listpack-value') };
@@ -78,9 +89,9 @@ function zaddGeneric(c: Client, argv: string[], forceIncr: boolean): void {
   const rest = argv.length - i;
   if (rest % 2 !== 0 || rest === 0) throw SYNTAX;
   const count = rest / 2;
-  if (nx && xx) throw err('XX and NX options at the same time are not compatible');
-  if ((gt && nx) || (lt && nx) || (gt && lt)) throw err('GT, LT, and/or NX options at the same time are not compatible');
-  if (incr && count > 1) throw err('INCR option supports a single increment-element pair');
+  if (nx && xx) throw ZADD_XX_NX;
+  if ((gt && nx) || (lt && nx) || (gt && lt)) throw ZADD_GT_LT_NX;
+  if (incr && count > 1) throw ZADD_INCR_SINGLE;
   const scores: number[] = [];
   let maxLen = 0;
   for (let j = 0; j < count; j++) {
@@ -107,14 +118,14 @@ function zaddGeneric(c: Client, argv: string[], forceIncr: boolean): void {
     for (let j = 0; j < count; j++) {
       const member = argv[i + j * 2 + 1]!;
       let score = scores[j]!;
-      const current = z.scores.get(member);
+      const current = z.score(member);
       if (current !== undefined) {
         if (nx) continue;
         if (incr) {
           score = current + score;
           if (Number.isNaN(score)) {
             if (added + updated > 0) afterWrite(c, key, NOTIFY.ZSET, incr ? 'zincr' : 'zadd', added + updated);
-            throw new ReplyError('ERR resulting score is not a number (NaN)');
+            throw ZSET_SCORE_NAN;
           }
         }
         if ((lt && score >= current) || (gt && score <= current)) continue;
@@ -150,7 +161,7 @@ function zcardCommand(c: Client, argv: string[]): void {
 }
 
 function zscoreCommand(c: Client, argv: string[]): void {
-  const s = zsetFor(c, argv[1]!, false)?.scores.get(argv[2]!);
+  const s = zsetFor(c, argv[1]!, false)?.score(argv[2]!);
   if (s === undefined) c.w.nullBulk();
   else c.w.double(s);
 }
@@ -159,14 +170,14 @@ function zmscoreCommand(c: Client, argv: string[]): void {
   const z = zsetFor(c, argv[1]!, false);
   c.w.arrayHeader(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
-    const s = z?.scores.get(argv[i]!);
+    const s = z?.score(argv[i]!);
     if (s === undefined) c.w.nullBulk();
     else c.w.double(s);
   }
 }
 
 function zrankGeneric(c: Client, argv: string[], reverse: boolean): void {
-  if (argv.length > 4) throw err(`wrong number of arguments for '${reverse ? 'zrevrank' : 'zrank'}' command`);
+  if (argv.length > 4) throw WRONG_ARITY(reverse ? 'zrevrank' : 'zrank');
   let withScore = false;
   if (argv.length === 4) {
     if (argv[3]!.toUpperCase() !== 'WITHSCORE') throw SYNTAX;
@@ -181,7 +192,7 @@ function zrankGeneric(c: Client, argv: string[], reverse: boolean): void {
   }
   if (withScore) c.w.arrayHeader(2);
   c.w.integer(reverse ? z!.size - 1 - rank : rank);
-  if (withScore) c.w.double(z!.scores.get(argv[2]!)!);
+  if (withScore) c.w.double(z!.score(argv[2]!)!);
 }
 
 function zcountCommand(c: Client, argv: string[]): void {
@@ -212,39 +223,35 @@ export type RangeType = 'auto' | 'rank' | 'score' | 'lex';
 export type Direction = 'auto' | 'forward' | 'reverse';
 
 /** Writes members (with scores when asked): RESP2 flat, RESP3 [member, score] pairs. */
-function replyMembers(c: Client, z: ZsetValue, members: readonly string[], withScores: boolean): void {
+function replyMembers(c: Client, members: readonly string[], scores: readonly number[], withScores: boolean): void {
   const w = c.w;
   w.arrayHeader(withScores && w.resp === 2 ? members.length * 2 : members.length);
-  for (const m of members) {
+  for (let i = 0; i < members.length; i++) {
     if (withScores && w.resp === 3) w.arrayHeader(2);
-    w.bulk(m);
-    if (withScores) w.double(z.scores.get(m)!);
+    w.bulk(members[i]!);
+    if (withScores) w.double(scores[i]!);
   }
 }
 
-/** Ranks [first, last] taken in `reverse` order, with LIMIT offset/count applied. */
-function sliceRanks(z: ZsetValue, first: number, last: number, reverse: boolean, offset: number, limit: number): string[] {
-  const out: string[] = [];
-  if (first > last || offset < 0) return out;
+/** Ranks [first, last] taken in `reverse` order, with LIMIT offset/count applied: O(log n + m). */
+function sliceRanks(z: ZsetValue, first: number, last: number, reverse: boolean, offset: number, limit: number, out: RangeSelection): void {
+  if (first > last || offset < 0) return;
   const total = last - first + 1;
   const n = limit < 0 ? total - offset : Math.min(limit, total - offset);
-  for (let k = 0; k < n; k++) {
-    const idx = reverse ? last - offset - k : first + offset + k;
-    out.push(z.at(idx));
-  }
-  return out;
+  if (n > 0) z.range(reverse ? last - offset : first + offset, n, reverse, out.members, out.scores);
 }
 
 /** zrangeGenericCommand: argv[1] key, argv[2..3] range, options after. */
 function zrangeGeneric(c: Client, argv: string[], type: RangeType, direction: Direction): void {
   const selection = zrangeSelect(c, argv, type, direction, false);
   if (selection === null) c.w.arrayHeader(0);
-  else replyMembers(c, selection.z, selection.members, selection.withScores);
+  else replyMembers(c, selection.members, selection.scores, selection.withScores);
 }
 
+/** The selected members in reply order, each with its score. */
 export interface RangeSelection {
-  z: ZsetValue;
   members: string[];
+  scores: number[];
   withScores: boolean;
 }
 
@@ -273,8 +280,8 @@ export function zrangeSelect(c: Client, argv: string[], type: RangeType, directi
   }
   if (direction === 'auto') direction = 'forward';
   if (type === 'auto') type = 'rank';
-  if (limitGiven && type === 'rank') throw err('syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX');
-  if (withScores && type === 'lex') throw err('syntax error, WITHSCORES not supported in combination with BYLEX');
+  if (limitGiven && type === 'rank') throw ZRANGE_LIMIT_NEEDS_BY;
+  if (withScores && type === 'lex') throw ZRANGE_WITHSCORES_BYLEX;
   const reverse = direction === 'reverse';
   let minText = argv[2]!;
   let maxText = argv[3]!;
@@ -305,24 +312,22 @@ export function zrangeSelect(c: Client, argv: string[], type: RangeType, directi
   }
   const z = zsetFor(c, argv[1]!, false);
   if (z === null) return null;
-  let members: string[];
+  const out: RangeSelection = { members: [], scores: [], withScores };
   if (type === 'rank') {
     const len = z.size;
     if (start < 0) start = len + start;
     if (end < 0) end = len + end;
     if (start < 0) start = 0;
-    if (start > end || start >= len) members = [];
-    else {
+    if (!(start > end || start >= len)) {
       if (end >= len) end = len - 1;
-      members = [];
-      for (let k = start; k <= end; k++) members.push(z.at(reverse ? len - 1 - k : k));
+      z.range(reverse ? len - 1 - start : start, end - start + 1, reverse, out.members, out.scores);
     }
   } else if (type === 'score') {
-    members = sliceRanks(z, z.firstInScore(scoreMin!), z.lastInScore(scoreMax!), reverse, offset, limit);
+    sliceRanks(z, z.firstInScore(scoreMin!), z.lastInScore(scoreMax!), reverse, offset, limit, out);
   } else {
-    members = sliceRanks(z, z.firstInLex(lexMin!), z.lastInLex(lexMax!), reverse, offset, limit);
+    sliceRanks(z, z.firstInLex(lexMin!), z.lastInLex(lexMax!), reverse, offset, limit, out);
   }
-  return { z, members, withScores };
+  return out;
 }
 
 // ---- Removal ------------------------------------------------------------------------
@@ -399,7 +404,7 @@ function zpopGeneric(c: Client, argv: string[], max: boolean): void {
   let count = -1;
   if (argv.length === 3) {
     const v = parseInt64(argv[2]!);
-    if (v === null || v < 0) throw err('value is out of range, must be positive');
+    if (v === null || v < 0) throw VALUE_NOT_POSITIVE;
     count = Number(v);
   }
   const key = argv[1]!;
@@ -410,16 +415,15 @@ function zpopGeneric(c: Client, argv: string[], max: boolean): void {
   }
   const n = Math.min(count === -1 ? 1 : count, z.size);
   const nested = c.w.resp === 3 && count !== -1;
-  // Read the scores before the members leave the set.
-  const ranks = Array.from({ length: n }, (_, k) => (max ? z.size - 1 - k : k));
-  const popped = ranks.map((r) => [z.at(r), z.scores.get(z.at(r))!] as const);
-  if (max) z.removeRange(z.size - n, z.size - 1);
-  else z.removeRange(0, n - 1);
+  const members: string[] = [];
+  const scores: number[] = [];
+  z.range(max ? z.size - 1 : 0, n, max, members, scores);
+  for (const m of members) z.remove(m);
   c.w.arrayHeader(nested ? n : n * 2);
-  for (const [m, score] of popped) {
+  for (let k = 0; k < n; k++) {
     if (nested) c.w.arrayHeader(2);
-    c.w.bulk(m);
-    c.w.double(score);
+    c.w.bulk(members[k]!);
+    c.w.double(scores[k]!);
   }
   afterWrite(c, key, NOTIFY.ZSET, max ? 'zpopmax' : 'zpopmin', n);
   deleteIfEmpty(c, key, z);

@@ -1,11 +1,16 @@
 /**
- * The sorted-set type (no protocol): a Map member -> score for O(1) ZSCORE, plus an array
- * of members kept sorted by (score, member bytes) for ranks and ranges by binary search.
- * Inserting or removing shifts the array (a memmove, fast in practice but O(n)); a skiplist
- * with spans would make it O(log n) — see the notes in README.
+ * The sorted-set type (no protocol). Two views of the same (member, score) pairs:
+ * - slots: member → slot (a Map) and per-slot member and score, for O(1) ZSCORE, a uniformly
+ *   random member in O(1) (ZRANDMEMBER: a random slot, ~2 tries as holes stay under half)
+ *   and an incremental ZSCAN over slot positions (SCAN's cursor guarantee, as SlotMap's);
+ * - order: a ZTree (zset-tree.ts) for ranks and score/lex ranges in O(log n).
+ * A freed slot is reused by the next insert; holes are compacted away (slots renumbered,
+ * the scan epoch bumped) once they are half the slots.
  * OBJECT ENCODING reports Redis's `listpack` (small) / `skiplist`, one-way.
  */
 import type { AggregateValue } from './value.js';
+import { scanSlots } from './slot-map.js';
+import { ZTree } from './zset-tree.js';
 
 export interface ZsetLimits {
   maxEntries: number;
@@ -24,34 +29,15 @@ export interface LexBound {
   infinite: -1 | 0 | 1;
 }
 
-const MAX_LEVEL = 32;
-
-/** A skiplist node: forward pointers with spans (elements skipped), as Redis's zskiplist. */
-class SkipNode {
-  readonly next: (SkipNode | null)[];
-  readonly span: number[];
-  constructor(
-    readonly member: string,
-    readonly score: number,
-    level: number,
-  ) {
-    this.next = new Array<SkipNode | null>(level).fill(null);
-    this.span = new Array<number>(level).fill(0);
-  }
-}
-
-/** Orders by score, then member bytes (latin1 string comparison is byte order). */
-function before(aScore: number, aMember: string, bScore: number, bMember: string): boolean {
-  return aScore < bScore || (aScore === bScore && aMember < bMember);
-}
-
 export class ZsetValue implements AggregateValue {
   readonly kind = 'zset' as const;
-  readonly scores = new Map<string, number>();
-  private head = new SkipNode('', -Infinity, MAX_LEVEL);
-  private level = 1;
-  /** Nodes in the skiplist (differs from scores.size while a member is being moved). */
-  private length = 0;
+  private readonly index = new Map<string, number>();
+  private slotMembers: (string | null)[] = [];
+  private slotScores = new Float64Array(4);
+  private readonly free: number[] = [];
+  /** Bumped by each compaction (slots move): part of every ZSCAN cursor. */
+  private epoch = 0;
+  private readonly tree = new ZTree();
   private skiplist: boolean;
 
   constructor(limits?: ZsetLimits, sizeHint = 0, maxLenHint = 0) {
@@ -63,7 +49,7 @@ export class ZsetValue implements AggregateValue {
   }
 
   get size(): number {
-    return this.scores.size;
+    return this.index.size;
   }
 
   /** zsetTypeMaybeConvert before a bulk add. */
@@ -71,189 +57,190 @@ export class ZsetValue implements AggregateValue {
     if (!this.skiplist && (this.size + sizeHint > limits.maxEntries || maxLenHint > limits.maxValue)) this.skiplist = true;
   }
 
-  private randomLevel(): number {
-    let level = 1;
-    while (level < MAX_LEVEL && Math.random() < 0.25) level++;
-    return level;
+  score(member: string): number | undefined {
+    const slot = this.index.get(member);
+    return slot === undefined ? undefined : this.slotScores[slot]!;
   }
 
-  /** zslInsert: O(log n). */
-  private insertNode(member: string, score: number): void {
-    const update = new Array<SkipNode>(MAX_LEVEL);
-    const rank = new Array<number>(MAX_LEVEL).fill(0);
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      rank[i] = i === this.level - 1 ? 0 : rank[i + 1]!;
-      for (let n = x.next[i]; n !== null && n !== undefined && before(n.score, n.member, score, member); n = x.next[i]) {
-        rank[i]! += x.span[i]!;
-        x = n;
-      }
-      update[i] = x;
-    }
-    const level = this.randomLevel();
-    if (level > this.level) {
-      for (let i = this.level; i < level; i++) {
-        rank[i] = 0;
-        update[i] = this.head;
-        this.head.span[i] = this.length;
-      }
-      this.level = level;
-    }
-    const node = new SkipNode(member, score, level);
-    for (let i = 0; i < level; i++) {
-      const u = update[i]!;
-      node.next[i] = u.next[i]!;
-      u.next[i] = node;
-      node.span[i] = u.span[i]! - (rank[0]! - rank[i]!);
-      u.span[i] = rank[0]! - rank[i]! + 1;
-    }
-    for (let i = level; i < this.level; i++) update[i]!.span[i]!++;
-    this.length++;
-  }
-
-  /** zslDelete: O(log n). */
-  private deleteNode(member: string, score: number): void {
-    const update = new Array<SkipNode>(MAX_LEVEL);
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (let n = x.next[i]; n !== null && n !== undefined && before(n.score, n.member, score, member); n = x.next[i]) x = n;
-      update[i] = x;
-    }
-    const target = x.next[0];
-    if (target === null || target === undefined || target.member !== member) return;
-    for (let i = 0; i < this.level; i++) {
-      const u = update[i]!;
-      if (u.next[i] === target) {
-        u.span[i]! += target.span[i]! - 1;
-        u.next[i] = target.next[i]!;
-      } else {
-        u.span[i]!--;
-      }
-    }
-    while (this.level > 1 && this.head.next[this.level - 1] === null) this.level--;
-    this.length--;
+  has(member: string): boolean {
+    return this.index.has(member);
   }
 
   /** Inserts or moves a member to `score`. */
   set(limits: ZsetLimits, member: string, score: number): void {
-    const old = this.scores.get(member);
-    if (old !== undefined) {
+    const slot = this.index.get(member);
+    if (slot !== undefined) {
+      const old = this.slotScores[slot]!;
       if (old === score) return;
-      this.deleteNode(member, old);
+      this.tree.delete(old, member);
+      this.tree.insert(score, member);
+      this.slotScores[slot] = score;
+      return;
     }
-    this.insertNode(member, score);
-    this.scores.set(member, score);
+    this.tree.insert(score, member);
+    this.index.set(member, this.takeSlot(member, score));
     if (!this.skiplist && (this.size > limits.maxEntries || member.length > limits.maxValue)) this.skiplist = true;
   }
 
+  private takeSlot(member: string, score: number): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) {
+      this.slotMembers[reused] = member;
+      this.slotScores[reused] = score;
+      return reused;
+    }
+    const slot = this.slotMembers.length;
+    if (slot === this.slotScores.length) {
+      const grown = new Float64Array(slot * 2);
+      grown.set(this.slotScores);
+      this.slotScores = grown;
+    }
+    this.slotMembers.push(member);
+    this.slotScores[slot] = score;
+    return slot;
+  }
+
   remove(member: string): boolean {
-    const score = this.scores.get(member);
-    if (score === undefined) return false;
-    this.deleteNode(member, score);
-    this.scores.delete(member);
+    const slot = this.index.get(member);
+    if (slot === undefined) return false;
+    this.tree.delete(this.slotScores[slot]!, member);
+    this.index.delete(member);
+    this.slotMembers[slot] = null;
+    this.free.push(slot);
+    const holes = this.free.length;
+    if (holes > 32 && holes * 2 > this.slotMembers.length) this.compact();
     return true;
   }
 
-  /** 0-based rank in ascending order, or -1 (zslGetRank, O(log n)). */
+  private compact(): void {
+    const members: string[] = [];
+    const scores = new Float64Array(Math.max(4, this.index.size));
+    const old = this.slotMembers;
+    for (let i = 0; i < old.length; i++) {
+      const m = old[i];
+      if (m === null || m === undefined) continue;
+      scores[members.length] = this.slotScores[i]!;
+      this.index.set(m, members.length);
+      members.push(m);
+    }
+    this.slotMembers = members;
+    this.slotScores = scores;
+    this.free.length = 0;
+    this.epoch++;
+  }
+
+  /** 0-based rank in ascending order, or -1 (O(log n)). */
   rank(member: string): number {
-    const score = this.scores.get(member);
-    if (score === undefined) return -1;
-    let traversed = 0;
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (let n = x.next[i]; n !== null && n !== undefined && (before(n.score, n.member, score, member) || n.member === member); n = x.next[i]) {
-        traversed += x.span[i]!;
-        x = n;
-      }
-      if (x.member === member && x !== this.head) return traversed - 1;
-    }
-    return -1;
+    const slot = this.index.get(member);
+    return slot === undefined ? -1 : this.tree.rank(this.slotScores[slot]!, member);
   }
 
-  /** The member at a 0-based rank (zslGetElementByRank, O(log n)). */
+  /** The member at a 0-based rank (O(log n)). */
   at(rank: number): string {
-    return this.nodeAt(rank + 1)!.member;
+    return this.tree.memberAt(rank);
   }
 
-  private nodeAt(rank1: number): SkipNode | null {
-    let traversed = 0;
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      while (x.next[i] !== null && x.next[i] !== undefined && traversed + x.span[i]! <= rank1) {
-        traversed += x.span[i]!;
-        x = x.next[i]!;
-      }
-      if (traversed === rank1) return x;
-    }
-    return null;
-  }
-
-  /** Count of leading elements for which `inside(node)` is false (first rank inside a lower bound). */
-  private countWhile(stillBelow: (n: SkipNode) => boolean): number {
-    let traversed = 0;
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (let n = x.next[i]; n !== null && n !== undefined && stillBelow(n); n = x.next[i]) {
-        traversed += x.span[i]!;
-        x = n;
-      }
-    }
-    return traversed;
+  /** `count` members (and their scores) from 0-based rank `start`, descending when `reverse`: O(log n + count). */
+  range(start: number, count: number, reverse: boolean, members: string[], scores: number[]): void {
+    this.tree.range(start, count, reverse, members, scores);
   }
 
   /** First rank whose score is inside the lower bound. */
   firstInScore(min: ScoreBound): number {
-    return this.countWhile((n) => n.score < min.value || (min.exclusive && n.score === min.value));
+    const v = min.value;
+    return min.exclusive ? this.tree.countWhile((s) => s <= v) : this.tree.countWhile((s) => s < v);
   }
 
   /** Last rank whose score is inside the upper bound (-1 if none). */
   lastInScore(max: ScoreBound): number {
-    return this.countWhile((n) => n.score < max.value || (!max.exclusive && n.score === max.value)) - 1;
+    const v = max.value;
+    return (max.exclusive ? this.tree.countWhile((s) => s < v) : this.tree.countWhile((s) => s <= v)) - 1;
   }
 
   /** Lex ranges assume equal scores, as Redis documents; compares member bytes. */
   firstInLex(min: LexBound): number {
     if (min.infinite === -1) return 0;
     if (min.infinite === 1) return this.size;
-    return this.countWhile((n) => n.member < min.value || (min.exclusive && n.member === min.value));
+    const v = min.value;
+    return min.exclusive ? this.tree.countWhile((_, m) => m <= v) : this.tree.countWhile((_, m) => m < v);
   }
 
   lastInLex(max: LexBound): number {
     if (max.infinite === 1) return this.size - 1;
     if (max.infinite === -1) return -1;
-    return this.countWhile((n) => n.member < max.value || (!max.exclusive && n.member === max.value)) - 1;
+    const v = max.value;
+    return (max.exclusive ? this.tree.countWhile((_, m) => m < v) : this.tree.countWhile((_, m) => m <= v)) - 1;
   }
 
   /** Removes ranks [start, end] (inclusive); returns the removed members. */
   removeRange(start: number, end: number): string[] {
     const removed: string[] = [];
-    let node = this.nodeAt(start + 1);
-    for (let k = start; k <= end && node !== null; k++) {
-      removed.push(node.member);
-      node = node.next[0] ?? null;
-    }
+    if (start > end) return removed;
+    this.tree.range(start, end - start + 1, false, removed, []);
     for (const m of removed) this.remove(m);
     return removed;
+  }
+
+  /** A uniformly random slot holding a member; the set must not be empty. */
+  randomSlot(random: () => number): number {
+    const slots = this.slotMembers;
+    for (;;) {
+      const i = Math.floor(random() * slots.length);
+      if (slots[i] !== null) return i;
+    }
+  }
+
+  memberAtSlot(slot: number): string {
+    return this.slotMembers[slot]!;
+  }
+
+  scoreAtSlot(slot: number): number {
+    return this.slotScores[slot]!;
+  }
+
+  /**
+   * One ZSCAN step: a skiplist-encoded set is walked `count` members at a time over its
+   * slots (cursor = epoch and position, as SCAN's; members present throughout are returned
+   * at least once); a listpack one is returned whole, in order, with cursor 0, as Redis does.
+   */
+  scan(cursor: number, count: number, visit: (member: string, score: number) => void): number {
+    if (!this.skiplist) {
+      if (cursor === 0) this.tree.forEach(visit);
+      return 0;
+    }
+    return scanSlots(this.slotMembers, this.epoch, cursor, count, (i) => visit(this.slotMembers[i]!, this.slotScores[i]!));
+  }
+
+  /** Every (member, score) in ascending order. */
+  forEach(fn: (member: string, score: number) => void): void {
+    this.tree.forEach(fn);
   }
 
   /** Every (member, score) in ascending order, O(n). */
   entries(): [string, number][] {
     const out: [string, number][] = [];
-    for (let n = this.head.next[0]; n !== null && n !== undefined; n = n.next[0]) out.push([n.member, n.score]);
+    this.tree.forEach((m, s) => out.push([m, s]));
     return out;
   }
 
   clone(): ZsetValue {
     const copy = new ZsetValue();
     const limits = { maxEntries: Infinity, maxValue: Infinity };
-    for (let n = this.head.next[0]; n !== null && n !== undefined; n = n.next[0]) copy.set(limits, n.member, n.score);
+    this.tree.forEach((m, s) => copy.set(limits, m, s));
     copy.skiplist = this.skiplist;
     return copy;
   }
 
+  /** Tree invariants and slot agreement, for tests. */
+  check(): void {
+    this.tree.check();
+    if (this.tree.size !== this.index.size) throw new Error('tree and index sizes differ');
+    for (const [m, slot] of this.index) if (this.slotMembers[slot] !== m) throw new Error('slot');
+  }
+
   memoryUsage(): number {
     let bytes = 64;
-    for (const m of this.scores.keys()) bytes += 80 + m.length;
+    for (const m of this.index.keys()) bytes += 80 + m.length;
     return bytes;
   }
 }
