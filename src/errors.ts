@@ -199,8 +199,9 @@ export const CONFIG_BUFFER_LIMIT_ARGS = 'Wrong number of arguments in buffer lim
 export const CONFIG_BUFFER_LIMIT_CLASS = 'Invalid client class specified in buffer limit configuration.';
 export const CONFIG_BUFFER_LIMIT_VALUES = 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
 export const CONFIG_NOTIFY_CLASS = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
-export const CONFIG_OOM_SCORE_VALUES = 'Invalid oom-score-adj-values';
-export const CONFIG_PERCENTILES = 'latency-tracking-info-percentiles';
+export const CONFIG_OOM_SCORE_RANGE = 'Invalid oom-score-adj-values, elements must be between -2000 and 2000.';
+export const CONFIG_PERCENTILES_INVALID = 'Invalid latency-tracking-info-percentiles parameters';
+export const CONFIG_PERCENTILES_RANGE = 'latency-tracking-info-percentiles parameters should sit between [0.0,100.0]';
 
 // ---- Server (SLOWLOG, DEBUG) ----
 export const SLOWLOG_COUNT = err('count should be greater than or equal to -1');

@@ -4,6 +4,15 @@
  */
 import { CONFIG_DEFINITIONS, type ConfigDefinition } from './definitions.js';
 import { parseMemory } from './memory.js';
+import {
+  CONFIG_BAD_DIRECTIVE,
+  CONFIG_NOT_INTEGER,
+  CONFIG_NOT_MEMORY,
+  CONFIG_NOT_YES_NO,
+  CONFIG_WRONG_ARGS,
+  configNotOneOf,
+  configOutOfBounds,
+} from '../errors.js';
 
 export class ConfigError extends Error {}
 
@@ -67,35 +76,35 @@ export class Config {
     switch (t.kind) {
       case 'bool': {
         const v = (args[0] ?? '').toLowerCase();
-        if (args.length !== 1 || (v !== 'yes' && v !== 'no')) throw new ConfigError("argument must be 'yes' or 'no'");
+        if (args.length !== 1 || (v !== 'yes' && v !== 'no')) throw new ConfigError(CONFIG_NOT_YES_NO);
         return v;
       }
       case 'int': {
-        if (args.length !== 1) throw new ConfigError('wrong number of arguments');
+        if (args.length !== 1) throw new ConfigError(CONFIG_WRONG_ARGS);
         const text = args[0]!;
         let v: number | null;
         if (t.memory) {
           v = parseMemory(text);
-          if (v === null) throw new ConfigError('argument must be a memory value');
+          if (v === null) throw new ConfigError(CONFIG_NOT_MEMORY);
         } else {
           v = /^-?\d+$/.test(text) ? Number(text) : null;
-          if (v === null) throw new ConfigError("argument couldn't be parsed into an integer");
+          if (v === null) throw new ConfigError(CONFIG_NOT_INTEGER);
         }
-        if (v < t.min || v > t.max) throw new ConfigError(`argument must be between ${bound(t.min)} and ${bound(t.max)} inclusive`);
+        if (v < t.min || v > t.max) throw new ConfigError(configOutOfBounds(bound(t.min), bound(t.max)));
         return String(v);
       }
       case 'enum': {
         const words = t.multi ? args.flatMap((a) => a.split(' ')).filter((w) => w !== '') : args;
-        if (words.length === 0 || (!t.multi && words.length !== 1)) throw new ConfigError('wrong number of arguments');
+        if (words.length === 0 || (!t.multi && words.length !== 1)) throw new ConfigError(CONFIG_WRONG_ARGS);
         for (const w of words) {
           if (!t.values.includes(w.toLowerCase())) {
-            throw new ConfigError(`argument(s) must be one of the following: ${t.values.join(', ')}`);
+            throw new ConfigError(configNotOneOf(t.values));
           }
         }
         return words.map((w) => w.toLowerCase()).join(' ');
       }
       case 'string':
-        if (args.length !== 1) throw new ConfigError('wrong number of arguments');
+        if (args.length !== 1) throw new ConfigError(CONFIG_WRONG_ARGS);
         return args[0]!;
       case 'special': {
         const r = t.parse(args);
@@ -119,7 +128,7 @@ export class Config {
   /** normalize + apply. Throws ConfigError. */
   set(name: string, args: readonly string[]): void {
     const def = this.resolve(name);
-    if (def === undefined) throw new ConfigError('Bad directive or wrong number of arguments');
+    if (def === undefined) throw new ConfigError(CONFIG_BAD_DIRECTIVE);
     this.apply(def, this.normalize(def, args));
   }
 

@@ -5,6 +5,18 @@
  * A directive marked `immutable` can only be set at startup, as in Redis.
  */
 import { parseMemory } from './memory.js';
+import {
+  CONFIG_BUFFER_LIMIT_ARGS,
+  CONFIG_BUFFER_LIMIT_CLASS,
+  CONFIG_BUFFER_LIMIT_VALUES,
+  CONFIG_NOTIFY_CLASS,
+  CONFIG_OOM_SCORE_RANGE,
+  CONFIG_PERCENTILES_INVALID,
+  CONFIG_PERCENTILES_RANGE,
+  CONFIG_SAVE_PARAMS,
+  CONFIG_TOO_MANY_BINDS,
+  CONFIG_WRONG_ARGS,
+} from '../errors.js';
 
 export type ConfigType =
   | { kind: 'bool' }
@@ -28,6 +40,7 @@ export interface ConfigDefinition {
 
 const LLONG = Number.MAX_SAFE_INTEGER;
 const INT_MAX = 2147483647;
+const UINT_MAX = 4294967295;
 
 const bool = (name: string, def: boolean, extra: Partial<ConfigDefinition> = {}): ConfigDefinition => ({
   name,
@@ -72,16 +85,16 @@ const special = (
 function parseSave(args: readonly string[]): string | { error: string } {
   const words = args.flatMap((a) => a.split(' ')).filter((w) => w !== '');
   if (words.length === 0) return '';
-  if (words.length % 2 !== 0) return { error: 'Invalid save parameters' };
+  if (words.length % 2 !== 0) return { error: CONFIG_SAVE_PARAMS };
   for (const w of words) {
-    if (!/^\d+$/.test(w) || Number(w) > INT_MAX) return { error: 'Invalid save parameters' };
+    if (!/^\d+$/.test(w) || Number(w) > INT_MAX) return { error: CONFIG_SAVE_PARAMS };
   }
   return words.join(' ');
 }
 
 function parseBind(args: readonly string[]): string | { error: string } {
   const words = args.flatMap((a) => a.split(' ')).filter((w) => w !== '');
-  if (words.length > 16) return { error: 'Too many bind addresses specified.' };
+  if (words.length > 16) return { error: CONFIG_TOO_MANY_BINDS };
   return words.join(' ');
 }
 
@@ -89,7 +102,7 @@ function parseBind(args: readonly string[]): string | { error: string } {
 const OUTPUT_BUFFER_CLASSES = ['normal', 'slave', 'replica', 'pubsub'];
 function parseOutputBufferLimit(args: readonly string[]): string | { error: string } {
   const words = args.flatMap((a) => a.split(' ')).filter((w) => w !== '');
-  if (words.length % 4 !== 0) return { error: 'Wrong number of arguments in buffer limit configuration.' };
+  if (words.length % 4 !== 0) return { error: CONFIG_BUFFER_LIMIT_ARGS };
   const limits = new Map<string, string>([
     ['normal', '0 0 0'],
     ['slave', '268435456 67108864 60'],
@@ -97,13 +110,13 @@ function parseOutputBufferLimit(args: readonly string[]): string | { error: stri
   ]);
   for (let i = 0; i < words.length; i += 4) {
     let cls = words[i]!.toLowerCase();
-    if (!OUTPUT_BUFFER_CLASSES.includes(cls)) return { error: 'Invalid client class specified in buffer limit configuration.' };
+    if (!OUTPUT_BUFFER_CLASSES.includes(cls)) return { error: CONFIG_BUFFER_LIMIT_CLASS };
     if (cls === 'replica') cls = 'slave';
     const hard = parseMemoryValue(words[i + 1]!);
     const soft = parseMemoryValue(words[i + 2]!);
     const secs = words[i + 3]!;
     if (hard === null || soft === null || !/^\d+$/.test(secs)) {
-      return { error: 'Error in hard, soft or soft_seconds setting in buffer limit configuration.' };
+      return { error: CONFIG_BUFFER_LIMIT_VALUES };
     }
     limits.set(cls, `${hard} ${soft} ${Number(secs)}`);
   }
@@ -188,15 +201,15 @@ export function formatNotifyFlags(flags: number): string {
 
 function parseNotify(args: readonly string[]): string | { error: string } {
   const flags = parseNotifyFlags(args.join(''));
-  if (flags === null) return { error: 'Invalid event class character. Use \'Ag$lshzxeKEtmdn\'.' };
+  if (flags === null) return { error: CONFIG_NOTIFY_CLASS };
   return formatNotifyFlags(flags);
 }
 
 function parseOomScoreValues(args: readonly string[]): string | { error: string } {
   const words = args.flatMap((a) => a.split(' ')).filter((w) => w !== '');
-  if (words.length !== 3) return { error: 'Invalid oom-score-adj-values' };
+  if (words.length !== 3) return { error: CONFIG_WRONG_ARGS };
   for (const w of words) {
-    if (!/^-?\d+$/.test(w) || Math.abs(Number(w)) > 2000) return { error: 'Invalid oom-score-adj-values' };
+    if (!/^-?\d+$/.test(w) || Math.abs(Number(w)) > 2000) return { error: CONFIG_OOM_SCORE_RANGE };
   }
   return words.map(Number).join(' ');
 }
@@ -205,7 +218,8 @@ function parsePercentiles(args: readonly string[]): string | { error: string } {
   const words = args.flatMap((a) => a.split(' ')).filter((w) => w !== '');
   for (const w of words) {
     const v = Number(w);
-    if (w === '' || Number.isNaN(v) || v < 0 || v > 100) return { error: 'latency-tracking-info-percentiles' };
+    if (w === '' || Number.isNaN(v)) return { error: CONFIG_PERCENTILES_INVALID };
+    if (v < 0 || v > 100) return { error: CONFIG_PERCENTILES_RANGE };
   }
   return words.map((w) => String(Number(w))).join(' ');
 }
@@ -226,7 +240,7 @@ export const CONFIG_DEFINITIONS: readonly ConfigDefinition[] = [
   str('unixsocket', '', { immutable: true }),
   int('unixsocketperm', 0, 0, 0o777, { immutable: true }),
   str('bind-source-addr', ''),
-  int('maxclients', 10000, 1, INT_MAX),
+  int('maxclients', 10000, 1, UINT_MAX),
   mem('client-query-buffer-limit', 1024 * 1024 * 1024, 1024 * 1024, LLONG),
   mem('proto-max-bulk-len', 512 * 1024 * 1024, 1024 * 1024, LLONG),
   special('client-output-buffer-limit', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', parseOutputBufferLimit),

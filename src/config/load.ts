@@ -11,6 +11,7 @@ import { readFileSync, readdirSync, openSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { splitArgs } from '../util/split-args.js';
 import { Config, ConfigError } from './config.js';
+import { CONFIG_BAD_DIRECTIVE, CONFIG_NOT_OCTAL, CONFIG_WRONG_ARGS } from '../errors.js';
 import type { ConfigDefinition } from './definitions.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
 
@@ -162,10 +163,10 @@ export function applyConfigLines(config: Config, lines: readonly ConfigLine[]): 
     if (def === undefined) {
       const deprecated = DEPRECATED[name];
       if (deprecated !== undefined && argc >= deprecated[0] && argc <= deprecated[1]) continue;
-      throw new FatalConfigError(line.lineNo, line.text, 'Bad directive or wrong number of arguments');
+      throw new FatalConfigError(line.lineNo, line.text, CONFIG_BAD_DIRECTIVE);
     }
     const multi = MULTI_ARG.has(def.name);
-    if (!multi && argc !== 2) throw new FatalConfigError(line.lineNo, line.text, 'wrong number of arguments');
+    if (!multi && argc !== 2) throw new FatalConfigError(line.lineNo, line.text, CONFIG_WRONG_ARGS);
     let values = line.args.slice(1);
     if (multi && values.length === 1 && values[0] !== '') {
       // `--save "900 1 300 10"`: one argument holding several values.
@@ -184,7 +185,7 @@ export function applyConfigLines(config: Config, lines: readonly ConfigLine[]): 
 
 function applyOne(config: Config, def: ConfigDefinition, values: string[], saveSeen: boolean): void {
   if (OCTAL.has(def.name)) {
-    if (!/^[0-7]+$/.test(values[0]!)) throw new ConfigError("argument couldn't be parsed as an octal number");
+    if (!/^[0-7]+$/.test(values[0]!)) throw new ConfigError(CONFIG_NOT_OCTAL);
     values = [String(parseInt(values[0]!, 8))];
   }
   if (def.name === 'save') {

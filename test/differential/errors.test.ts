@@ -92,6 +92,20 @@ diffSuite('error texts', (env) => {
     await b.do('CONFIG', 'SET', 'dir', '/tmp');
     await b.do('CONFIG', 'SET', 'maxmemory', 'abc');
     await b.do('CONFIG', 'SET', 'hz', '0', 'maxmemory', 'abc');
+    await b.do('CONFIG', 'SET', 'protected-mode', 'maybe');
+    await b.do('CONFIG', 'SET', 'hz', 'abc');
+    await b.do('CONFIG', 'SET', 'maxclients', '0');
+    await b.do('CONFIG', 'SET', 'maxmemory-policy', 'sometimes');
+    await b.do('CONFIG', 'SET', 'save', '1 2 3');
+    await b.do('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 1 2');
+    await b.do('CONFIG', 'SET', 'client-output-buffer-limit', 'nobody 1 2 3');
+    await b.do('CONFIG', 'SET', 'client-output-buffer-limit', 'normal x 2 3');
+    await b.do('CONFIG', 'SET', 'notify-keyspace-events', 'Q');
+    await b.do('CONFIG', 'SET', 'oom-score-adj-values', '1 2');
+    await b.do('CONFIG', 'SET', 'oom-score-adj-values', '1 2 3000');
+    await b.do('CONFIG', 'SET', 'latency-tracking-info-percentiles', '101');
+    await b.do('CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 abc');
+    await b.do('CONFIG', 'SET', 'bind', Array.from({ length: 17 }, () => '127.0.0.1').join(' '));
   });
 
   diffTest(env, 'SLOWLOG, MEMORY, DEBUG', async (b) => {

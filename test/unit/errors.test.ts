@@ -13,25 +13,22 @@ import { err, ReplyError, subcommandSyntax, truncate } from '../../src/errors.js
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');
 
 /**
- * Files whose error texts have not moved yet: their areas were being reworked when the rule
- * was enforced. Shrink this list as each one moves its texts into src/errors.ts.
+ * Files (or, ending in '/', whole folders) whose error texts have not moved yet: their areas
+ * were being reworked when the rule was enforced. Shrink this as each moves its texts into
+ * src/errors.ts; an entry with nothing left to move is reported as a diagnostic.
  */
-const PENDING = new Set([
+const PENDING: readonly string[] = [
   'commands/dispatch.ts',
   'commands/function.ts',
   'commands/list.ts',
   'commands/scripting-cmd.ts',
   'commands/set.ts',
-  'commands/zset-more.ts',
-  'commands/zset.ts',
   'network/client.ts',
-  'scripting/driver-source.ts',
-  'scripting/engine-worker.ts',
-  'scripting/engine.ts',
-  'scripting/functions.ts',
-  'scripting/resp-to-lua.ts',
-  'scripting/scripting.ts',
-]);
+  'scripting/',
+];
+
+const pendingEntry = (rel: string): string | undefined =>
+  PENDING.find((p) => (p.endsWith('/') ? rel.startsWith(p) : rel === p));
 
 /** Error codes Redis puts in front of a reply error's text. */
 const CODES =
@@ -75,8 +72,9 @@ test('error texts live in src/errors.ts, not inline at call sites', (t) => {
     const rel = path.relative(SRC, file).split(path.sep).join('/');
     if (rel === 'errors.ts') continue;
     const found = inlineErrors(file);
-    if (PENDING.has(rel)) {
-      if (found.length > 0) stillPending.add(rel);
+    const pending = pendingEntry(rel);
+    if (pending !== undefined) {
+      if (found.length > 0) stillPending.add(pending);
       continue;
     }
     offenders.push(...found);
