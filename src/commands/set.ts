@@ -85,13 +85,13 @@ function smembersCommand(c: Client, argv: string[]): void {
 }
 
 function sismemberCommand(c: Client, argv: string[]): void {
-  c.w.integer(setForRead(c, argv[1]!)?.members.has(argv[2]!) ? 1 : 0);
+  c.w.integer(setForRead(c, argv[1]!)?.has(argv[2]!) ? 1 : 0);
 }
 
 function smismemberCommand(c: Client, argv: string[]): void {
   const set = setForRead(c, argv[1]!);
   c.w.arrayHeader(argv.length - 2);
-  for (let j = 2; j < argv.length; j++) c.w.integer(set?.members.has(argv[j]!) ? 1 : 0);
+  for (let j = 2; j < argv.length; j++) c.w.integer(set?.has(argv[j]!) ? 1 : 0);
 }
 
 function scardCommand(c: Client, argv: string[]): void {
@@ -147,15 +147,15 @@ function spopCommand(c: Client, argv: string[]): void {
     c.w.nullBulk();
     return;
   }
-  const [member] = randomPick(c, set, 1, true);
-  set.remove(member!);
-  c.w.bulk(member!);
+  const member = set.random(c.server.random);
+  set.remove(member);
+  c.w.bulk(member);
   afterWrite(c, key, NOTIFY.SET, 'spop');
   if (set.size === 0) {
     c.db.delete(key);
     c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'del', key, c.db.id);
   }
-  c.propagateArgv = ['SREM', key, member!];
+  c.propagateArgv = ['SREM', key, member];
 }
 
 /** SRANDMEMBER key [count]: a negative count allows repeats. */
@@ -179,7 +179,7 @@ function srandmemberCommand(c: Client, argv: string[]): void {
     c.w.nullBulk();
     return;
   }
-  c.w.bulk(randomPick(c, set, 1, true)[0]!);
+  c.w.bulk(set.random(c.server.random));
 }
 
 function smoveCommand(c: Client, argv: string[]): void {
@@ -192,7 +192,7 @@ function smoveCommand(c: Client, argv: string[]): void {
   }
   if (!(srcSet instanceof SetValue) || (dstSet !== undefined && !(dstSet instanceof SetValue))) throw WRONGTYPE;
   if (srcSet === dstSet) {
-    c.w.integer(srcSet.members.has(member) ? 1 : 0);
+    c.w.integer(srcSet.has(member) ? 1 : 0);
     return;
   }
   if (!srcSet.remove(member)) {
@@ -231,7 +231,7 @@ function intersect(sets: (SetValue | null)[], limit = 0): string[] {
   const sorted = (sets as SetValue[]).slice().sort((a, b) => a.size - b.size);
   const out: string[] = [];
   for (const m of sorted[0]!.ordered()) {
-    if (sorted.every((s) => s.members.has(m))) {
+    if (sorted.every((s) => s.has(m))) {
       out.push(m);
       if (limit > 0 && out.length >= limit) break;
     }
@@ -248,7 +248,7 @@ function union(sets: (SetValue | null)[]): string[] {
 function difference(sets: (SetValue | null)[]): string[] {
   const first = sets[0];
   if (first === null || first === undefined) return [];
-  return first.ordered().filter((m) => !sets.slice(1).some((s) => s !== null && s.members.has(m)));
+  return first.ordered().filter((m) => !sets.slice(1).some((s) => s !== null && s.has(m)));
 }
 
 /** The *STORE variants: an empty result deletes the destination. */

@@ -1,12 +1,19 @@
 /**
- * The set type (no protocol): a JS Set in insertion order. OBJECT ENCODING reports Redis
- * 7.2's choice: `intset` while every member is an integer and there are at most
- * set-max-intset-entries of them; `listpack` while small (set-max-listpack-entries members of
- * at most set-max-listpack-value bytes); `hashtable` otherwise. Conversions are one-way.
- * An intset lists its members in numeric order, as Redis's intset does.
+ * The set type (no protocol). OBJECT ENCODING reports Redis 7.2's choice: `intset` while every
+ * member is an integer and there are at most set-max-intset-entries of them; `listpack` while
+ * small (set-max-listpack-entries members of at most set-max-listpack-value bytes);
+ * `hashtable` otherwise. Conversions are one-way.
+ *
+ * Storage, for memory and O(1) random picks: integer members (canonical decimals within
+ * ±(2^53 - 1)) of an intset or hashtable set live in an IntTable (typed arrays, 16-32 B a
+ * member, ~a third of Redis's hashtable), other members in StringSlots (a Map plus a slot
+ * array). A listpack set keeps every member in StringSlots in insertion order, which Redis's
+ * replies show; an intset lists its members in numeric order, as Redis's intset does, and
+ * converting it to a listpack appends them in that order (setTypeConvert).
  */
 import type { AggregateValue } from './value.js';
-import { scanSlots } from './slot-map.js';
+import { IntTable, intMember } from './int-table.js';
+import { StringSlots } from './string-slots.js';
 import { parseInt64 } from '../util/numbers.js';
 
 export interface SetLimits {
@@ -17,26 +24,22 @@ export interface SetLimits {
 
 type SetEncoding = 'intset' | 'listpack' | 'hashtable';
 
+/** Cursor = epoch × 2^32 + position, as the keyspace's SCAN cursors. */
+const EPOCH_UNIT = 2 ** 32;
+
 export class SetValue implements AggregateValue {
   readonly kind = 'set' as const;
-  readonly members = new Set<string>();
   private enc: SetEncoding = 'intset';
-  /**
-   * Members by slot, for O(1) random picks (SPOP, SRANDMEMBER): a removal leaves a hole,
-   * and holes are compacted away once they are half the slots, so a pick needs ~2 tries.
-   */
-  private slots: (string | null)[] = [];
-  private readonly slotOf = new Map<string, number>();
-  private holes = 0;
-  /** Bumped by each compaction (members move): part of every SSCAN cursor. */
-  private epoch = 0;
+  private strs = new StringSlots(false);
+  /** The integer members, unless the set is a listpack (then null). */
+  private ints: IntTable | null = new IntTable();
 
   /** setTypeCreate: the encoding a new set starts with, given its first member and expected size. */
   constructor(limits?: SetLimits, first?: string, sizeHint = 1) {
     if (limits !== undefined && first !== undefined) {
       if (parseInt64(first) !== null && sizeHint <= limits.maxIntsetEntries) this.enc = 'intset';
-      else if (sizeHint <= limits.maxListpackEntries) this.enc = 'listpack';
-      else this.enc = 'hashtable';
+      else if (sizeHint <= limits.maxListpackEntries) this.toListpack();
+      else this.toHashtable();
     }
   }
 
@@ -45,100 +48,186 @@ export class SetValue implements AggregateValue {
   }
 
   get size(): number {
-    return this.members.size;
+    return this.strs.size + (this.ints === null ? 0 : this.ints.size);
+  }
+
+  /** The members as a read-only Set-like view (ZUNION and co. read sets as inputs). */
+  get members(): { readonly size: number; has(member: string): boolean; [Symbol.iterator](): Iterator<string> } {
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<string> {
+    return this.ordered()[Symbol.iterator]();
+  }
+
+  has(member: string): boolean {
+    if (this.ints !== null) {
+      const v = intMember(member);
+      if (v !== null) return this.ints.has(v);
+    }
+    return this.strs.has(member);
   }
 
   /** setTypeMaybeConvert: a bulk add of `sizeHint` members that can't fit goes straight to hashtable. */
   maybeConvert(limits: SetLimits, sizeHint: number): void {
     if ((this.enc === 'listpack' && sizeHint > limits.maxListpackEntries) || (this.enc === 'intset' && sizeHint > limits.maxIntsetEntries)) {
-      this.enc = 'hashtable';
+      this.toHashtable();
     }
   }
 
   /** setTypeAdd with Redis 7.2's conversions; returns true when the member was new. */
   add(limits: SetLimits, member: string): boolean {
-    if (this.members.has(member)) return false;
-    const before = this.members.size;
+    if (this.has(member)) return false;
+    const before = this.size;
     if (this.enc === 'intset') {
       if (parseInt64(member) !== null) {
-        if (before + 1 > limits.maxIntsetEntries) this.enc = 'hashtable';
+        if (before + 1 > limits.maxIntsetEntries) this.toHashtable();
       } else {
         const fits = before < limits.maxListpackEntries && member.length <= limits.maxListpackValue && this.maxMemberLength() <= limits.maxListpackValue;
-        this.enc = fits ? 'listpack' : 'hashtable';
+        if (fits) this.toListpack();
+        else this.toHashtable();
       }
     } else if (this.enc === 'listpack') {
-      if (!(before < limits.maxListpackEntries && member.length <= limits.maxListpackValue)) this.enc = 'hashtable';
+      if (!(before < limits.maxListpackEntries && member.length <= limits.maxListpackValue)) this.toHashtable();
     }
-    this.members.add(member);
-    this.slotOf.set(member, this.slots.length);
-    this.slots.push(member);
-    return true;
+    if (this.ints !== null) {
+      const v = intMember(member);
+      if (v !== null) return this.ints.add(v);
+    }
+    return this.strs.add(member);
   }
 
   /** Removes a member; returns false when it wasn't there. */
   remove(member: string): boolean {
-    if (!this.members.delete(member)) return false;
-    const slot = this.slotOf.get(member)!;
-    this.slotOf.delete(member);
-    this.slots[slot] = null;
-    this.holes++;
-    if (this.holes > 32 && this.holes * 2 > this.slots.length) {
-      this.slots = this.slots.filter((m) => m !== null);
-      this.slots.forEach((m, i) => this.slotOf.set(m!, i));
-      this.epoch++;
-      this.holes = 0;
+    if (this.ints !== null) {
+      const v = intMember(member);
+      if (v !== null) return this.ints.remove(v);
     }
-    return true;
+    return this.strs.remove(member);
   }
 
   /** A uniformly random member in O(1) expected time; the set must not be empty. */
   random(random: () => number): string {
+    const ints = this.ints;
+    if (ints === null || ints.size === 0) return this.strs.random(random);
+    if (this.strs.size === 0) return String(ints.random(random));
+    const a = this.strs.slots;
     for (;;) {
-      const m = this.slots[Math.floor(random() * this.slots.length)];
-      if (m !== null && m !== undefined) return m;
+      const r = Math.floor(random() * (a + ints.slots));
+      if (r < a) {
+        const m = this.strs.at(r);
+        if (m !== null) return m;
+      } else {
+        const v = ints.at(r - a);
+        if (v === v) return String(v);
+      }
     }
+  }
+
+  /** intset → listpack: every member into StringSlots, in the intset's (numeric) order. */
+  private toListpack(): void {
+    const members = this.ordered();
+    this.enc = 'listpack';
+    this.ints = null;
+    this.strs = new StringSlots(false);
+    for (const m of members) this.strs.add(m);
+  }
+
+  /** → hashtable: integer members move to an IntTable; holes become reusable. */
+  private toHashtable(): void {
+    if (this.enc === 'listpack') {
+      const ints = new IntTable();
+      const strs = new StringSlots(true);
+      this.strs.forEach((m) => {
+        const v = intMember(m);
+        if (v !== null) ints.add(v);
+        else strs.add(m);
+      });
+      this.ints = ints;
+      this.strs = strs;
+    }
+    this.strs.startReusingHoles();
+    this.enc = 'hashtable';
   }
 
   private maxMemberLength(): number {
     let max = 0;
-    for (const m of this.members) if (m.length > max) max = m.length;
+    this.forEach((m) => {
+      if (m.length > max) max = m.length;
+    });
     return max;
   }
 
-  /** Members in the order Redis lists them: numeric for an intset, insertion order otherwise. */
+  /** Every member: strings in slot order, then integers. */
+  forEach(visit: (member: string) => void): void {
+    this.strs.forEach(visit);
+    this.ints?.forEach((v) => visit(String(v)));
+  }
+
+  /** Members in the order Redis lists them: numeric for an intset, insertion order for a listpack. */
   ordered(): string[] {
-    const all = [...this.members];
+    const all: string[] = [];
+    if (this.enc === 'intset' && this.strs.size === 0 && this.ints !== null) {
+      const nums: number[] = [];
+      this.ints.forEach((v) => nums.push(v));
+      nums.sort((a, b) => a - b);
+      for (const v of nums) all.push(String(v));
+      return all;
+    }
+    this.forEach((m) => all.push(m));
     if (this.enc === 'intset') all.sort((a, b) => { const x = BigInt(a); const y = BigInt(b); return x < y ? -1 : x > y ? 1 : 0; });
     return all;
   }
 
   /**
-   * One SSCAN step: a hashtable set is walked `count` members at a time over its slots
-   * (cursor = epoch and position, as SCAN's); an intset or listpack set is returned whole
-   * with cursor 0, as Redis does. Returns the next cursor.
+   * One SSCAN step: a hashtable set is walked over its slots, up to `count` members a step
+   * (looking at no more than 10 × `count` slots, as Redis bounds empty buckets); an intset
+   * or listpack set is returned whole with cursor 0, as Redis does. Positions interleave the
+   * two stores (even: StringSlots, odd: IntTable), so either can grow without moving the
+   * other's positions; the cursor's epoch changes whenever a compaction moves members, and
+   * an older cursor restarts the walk (duplicates are allowed, misses are not).
    */
   scan(cursor: number, count: number, visit: (member: string) => void): number {
-    if (this.enc !== 'hashtable') {
+    if (this.enc !== 'hashtable' || this.ints === null) {
       if (cursor === 0) for (const m of this.ordered()) visit(m);
       return 0;
     }
-    return scanSlots(this.slots, this.epoch, cursor, count, (i) => visit(this.slots[i]!));
+    const strs = this.strs;
+    const ints = this.ints;
+    const epoch = strs.epoch + ints.epoch;
+    let pos = 0;
+    if (cursor > 0 && Math.floor(cursor / EPOCH_UNIT) === epoch) pos = cursor % EPOCH_UNIT;
+    const end = 2 * Math.max(strs.slots, ints.slots);
+    let found = 0;
+    const maxLooked = Math.max(count, 1) * 10;
+    for (let looked = 0; pos < end && found < count && looked < maxLooked; pos++, looked++) {
+      const slot = pos >>> 1;
+      if ((pos & 1) === 0) {
+        const m = slot < strs.slots ? strs.at(slot) : null;
+        if (m !== null) {
+          visit(m);
+          found++;
+        }
+      } else if (slot < ints.slots) {
+        const v = ints.at(slot);
+        if (v === v) {
+          visit(String(v));
+          found++;
+        }
+      }
+    }
+    return pos >= end ? 0 : epoch * EPOCH_UNIT + pos;
   }
 
   clone(): SetValue {
     const copy = new SetValue();
-    for (const m of this.members) {
-      copy.members.add(m);
-      copy.slotOf.set(m, copy.slots.length);
-      copy.slots.push(m);
-    }
     copy.enc = this.enc;
+    copy.strs = this.strs.clone();
+    copy.ints = this.ints === null ? null : this.ints.clone();
     return copy;
   }
 
   memoryUsage(): number {
-    let bytes = 64;
-    for (const m of this.members) bytes += 40 + m.length;
-    return bytes;
+    return 48 + this.strs.memoryUsage() + (this.ints === null ? 0 : this.ints.memoryUsage());
   }
 }
