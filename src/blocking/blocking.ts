@@ -131,8 +131,12 @@ export class BlockingManager {
   unblockByRequest(c: Client, error: boolean): boolean {
     const state = c.blocked;
     if (state === null) return false;
-    if (error) c.w.error(UNBLOCKED.reply);
-    else state.onTimeout(c);
+    if (error) {
+      // unblockClientOnError: addReplyError counts it in errorstats, updateStatsOnUnblock marks the blocked command failed.
+      c.w.error(UNBLOCKED.reply);
+      c.server.countError(UNBLOCKED.code);
+      state.cmd.stats.failedCalls++;
+    } else state.onTimeout(c);
     this.unblock(c, true);
     return true;
   }

@@ -2,6 +2,8 @@
  * The error texts that live in src/errors.ts, each provoked once against nodis and a real
  * redis-server and compared byte for byte (most are also exercised by their family's tests).
  */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { diffSuite, diffTest } from '../helpers/differential.js';
 
 diffSuite('error texts', (env) => {
@@ -77,6 +79,24 @@ diffSuite('error texts', (env) => {
     },
     [3],
   );
+
+  test('CLIENT UNBLOCK ERROR: the -UNBLOCKED reply and its errorstats', async () => {
+    const admin = await env.both(2);
+    const waiter = await env.both(2, false);
+    await admin.do('CONFIG', 'RESETSTAT');
+    const ids = [await waiter.nodis.call('CLIENT', 'ID'), await waiter.redis.call('CLIENT', 'ID')].map((r) => r.slice(1, -2));
+    waiter.nodis.send('BLPOP', 'nothing', 0);
+    waiter.redis.send('BLPOP', 'nothing', 0);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await admin.nodis.call('CLIENT', 'UNBLOCK', ids[0]!, 'ERROR'), await admin.redis.call('CLIENT', 'UNBLOCK', ids[1]!, 'ERROR'));
+    assert.equal(await waiter.nodis.read(), await waiter.redis.read());
+    await admin.do('INFO', 'errorstats');
+    const failed = async (b: typeof admin.nodis): Promise<string | undefined> =>
+      /cmdstat_blpop:.*(failed_calls=\d+)/.exec(await b.call('INFO', 'commandstats'))?.[1];
+    assert.equal(await failed(admin.nodis), await failed(admin.redis));
+    waiter.close();
+    admin.close();
+  });
 
   diffTest(env, 'COMMAND GETKEYS', async (b) => {
     await b.do('COMMAND', 'GETKEYS', 'nosuchcommand', 'x');
