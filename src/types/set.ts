@@ -77,7 +77,8 @@ export class SetValue implements AggregateValue {
 
   /** setTypeAdd with Redis 7.2's conversions; returns true when the member was new. */
   add(limits: SetLimits, member: string): boolean {
-    if (this.has(member)) return false;
+    // A hashtable converts no more: one membership probe (in the store's add), not two.
+    if (this.enc !== 'hashtable' && this.has(member)) return false;
     const before = this.size;
     if (this.enc === 'intset') {
       if (parseInt64(member) !== null) {
