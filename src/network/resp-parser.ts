@@ -45,6 +45,8 @@ const MIN_OWNED = 4096;
 const EMPTY = Buffer.alloc(0);
 /** Placeholder between commands (frozen: a push into it would be a bug and throws). */
 const NO_ARGS: string[] = Object.freeze([]) as unknown as string[];
+/** Largest argument count whose array is allocated at its final size when the header arrives. */
+const ARGV_PREALLOCATE = 1024;
 const LLONG_MAX_DIGITS = '9223372036854775807';
 const LLONG_MIN_DIGITS = '9223372036854775808';
 
@@ -73,6 +75,8 @@ export class RespParser {
   /** Arguments still expected for the multibulk in progress (0 = none in progress). */
   private remaining = 0;
   private args: string[] = NO_ARGS;
+  /** Arguments of the multibulk in progress already stored in `args`. */
+  private filled = 0;
   /** Length of the bulk whose payload is being read, or -1 while reading a header. */
   private bulkLen = -1;
   /** A large bulk being assembled: storage (may be smaller than bigTotal), bytes so far, and its final size (payload + CRLF). */
@@ -175,12 +179,16 @@ export class RespParser {
         }
         if (count <= 0) continue; // "*0" or "*-1": nothing to run
         this.remaining = count;
-        this.args = [];
+        // Sized up front (no growth to V8's 17-slot first backing store: ~110 B less garbage
+        // per command); a huge announced count grows as arguments arrive, as Redis caps its
+        // preallocation at 1024.
+        this.args = count <= ARGV_PREALLOCATE ? new Array<string>(count) : [];
+        this.filled = 0;
       }
       while (this.remaining > 0) {
         const arg = this.parseBulk();
         if (arg === null || arg instanceof ProtocolError) return arg;
-        this.args.push(arg);
+        this.args[this.filled++] = arg;
         this.remaining--;
       }
       // The caller owns the array; the next header allocates a fresh one.

@@ -36,7 +36,24 @@ interface Rewrite {
 
 export class AppendOnlyFile {
   /** 'wait-rewrite': enabled at runtime, the first base is being written (AOF_WAIT_REWRITE). */
-  state: 'off' | 'on' | 'wait-rewrite' = 'off';
+  private stateValue: 'off' | 'on' | 'wait-rewrite' = 'off';
+  /**
+   * Registered as a propagation sink only while the AOF is on, so that with appendonly no
+   * (the default) writes don't queue anything for propagation at all (hot path).
+   */
+  private readonly sink = (db: number, argv: readonly string[]): void => this.feed(db, argv);
+
+  get state(): 'off' | 'on' | 'wait-rewrite' {
+    return this.stateValue;
+  }
+
+  private set state(next: 'off' | 'on' | 'wait-rewrite') {
+    const sinks = this.server.propagationSinks;
+    const at = sinks.indexOf(this.sink);
+    if (next === 'off' && at >= 0) sinks.splice(at, 1);
+    else if (next !== 'off' && at < 0) sinks.push(this.sink);
+    this.stateValue = next;
+  }
   private manifest: AofManifest = emptyManifest();
   private fd = -1;
   private buffer: string[] = [];
@@ -65,7 +82,6 @@ export class AppendOnlyFile {
   private loading = false;
 
   constructor(private readonly server: Server) {
-    server.propagationSinks.push((db, argv) => this.feed(db, argv));
     server.cronJobs.push((now) => this.cron(now));
     server.shutdownHooks.push(() => this.close());
     this.fsyncAlways = server.config.get('appendfsync') === 'always';
