@@ -76,7 +76,10 @@ function zaddGeneric(c: Client, argv: string[], forceIncr: boolean): void {
   let i = 2;
   if (!forceIncr) {
     for (; i < argv.length; i++) {
-      const opt = argv[i]!.toUpperCase();
+      const arg = argv[i]!;
+      // Options are 2 or 4 letters; anything else is the first score (no case-folding per call).
+      if (arg.length !== 2 && arg.length !== 4) break;
+      const opt = arg.toUpperCase();
       if (opt === 'NX') nx = true;
       else if (opt === 'XX') xx = true;
       else if (opt === 'CH') ch = true;
@@ -118,8 +121,9 @@ function zaddGeneric(c: Client, argv: string[], forceIncr: boolean): void {
     for (let j = 0; j < count; j++) {
       const member = argv[i + j * 2 + 1]!;
       let score = scores[j]!;
-      const current = z.score(member);
-      if (current !== undefined) {
+      const slot = z.slotOf(member);
+      if (slot >= 0) {
+        const current = z.scoreAtSlot(slot);
         if (nx) continue;
         if (incr) {
           score = current + score;
@@ -132,12 +136,12 @@ function zaddGeneric(c: Client, argv: string[], forceIncr: boolean): void {
         processed++;
         lastScore = score;
         if (score !== current) {
-          z.set(lim, member, score);
+          z.moveSlot(slot, score);
           updated++;
         }
       } else {
         if (xx) continue;
-        z.set(lim, member, score);
+        z.add(lim, member, score);
         added++;
         processed++;
         lastScore = score;
@@ -233,14 +237,6 @@ function replyMembers(c: Client, members: readonly string[], scores: readonly nu
   }
 }
 
-/** Ranks [first, last] taken in `reverse` order, with LIMIT offset/count applied: O(log n + m). */
-function sliceRanks(z: ZsetValue, first: number, last: number, reverse: boolean, offset: number, limit: number, out: RangeSelection): void {
-  if (first > last || offset < 0) return;
-  const total = last - first + 1;
-  const n = limit < 0 ? total - offset : Math.min(limit, total - offset);
-  if (n > 0) z.range(reverse ? last - offset : first + offset, n, reverse, out.members, out.scores);
-}
-
 /** zrangeGenericCommand: argv[1] key, argv[2..3] range, options after. */
 function zrangeGeneric(c: Client, argv: string[], type: RangeType, direction: Direction): void {
   const selection = zrangeSelect(c, argv, type, direction, false);
@@ -323,9 +319,9 @@ export function zrangeSelect(c: Client, argv: string[], type: RangeType, directi
       z.range(reverse ? len - 1 - start : start, end - start + 1, reverse, out.members, out.scores);
     }
   } else if (type === 'score') {
-    sliceRanks(z, z.firstInScore(scoreMin!), z.lastInScore(scoreMax!), reverse, offset, limit, out);
+    z.rangeByScore(scoreMin!, scoreMax!, reverse, offset, limit, out.members, out.scores);
   } else {
-    sliceRanks(z, z.firstInLex(lexMin!), z.lastInLex(lexMax!), reverse, offset, limit, out);
+    z.rangeByLex(lexMin!, lexMax!, reverse, offset, limit, out.members, out.scores);
   }
   return out;
 }

@@ -378,6 +378,39 @@ export class ZTree {
     }
   }
 
+  /**
+   * Like range(), but stops at the first pair for which `inside` is false (the end of a
+   * score or lex range), so a LIMIT needs no second search for the range's other end.
+   */
+  rangeWhile(start: number, count: number, reverse: boolean, inside: (score: number, member: string) => boolean, members: string[], scores: number[]): void {
+    if (count <= 0 || start < 0 || start >= this.size) return;
+    let leaf: Leaf | null = this.locate(start);
+    let i = this.locIdx;
+    while (count > 0 && leaf !== null) {
+      if (reverse) {
+        for (; i >= 0 && count > 0; i--, count--) {
+          const s = leaf.scores[i]!;
+          const m = leaf.members[i]!;
+          if (!inside(s, m)) return;
+          members.push(m);
+          scores.push(s);
+        }
+        leaf = leaf.prev;
+        if (leaf !== null) i = leaf.n - 1;
+      } else {
+        for (; i < leaf.n && count > 0; i++, count--) {
+          const s = leaf.scores[i]!;
+          const m = leaf.members[i]!;
+          if (!inside(s, m)) return;
+          members.push(m);
+          scores.push(s);
+        }
+        leaf = leaf.next;
+        i = 0;
+      }
+    }
+  }
+
   /** Every pair in ascending order. */
   forEach(fn: (member: string, score: number) => void): void {
     if (this.size === 0) return;

@@ -69,14 +69,27 @@ export class ZsetValue implements AggregateValue {
   /** Inserts or moves a member to `score`. */
   set(limits: ZsetLimits, member: string, score: number): void {
     const slot = this.index.get(member);
-    if (slot !== undefined) {
-      const old = this.slotScores[slot]!;
-      if (old === score) return;
-      this.tree.delete(old, member);
-      this.tree.insert(score, member);
-      this.slotScores[slot] = score;
-      return;
-    }
+    if (slot !== undefined) this.moveSlot(slot, score);
+    else this.add(limits, member, score);
+  }
+
+  /** The slot holding `member`, or -1: lets ZADD look a member up once. */
+  slotOf(member: string): number {
+    return this.index.get(member) ?? -1;
+  }
+
+  /** Moves the member in `slot` to `score`. */
+  moveSlot(slot: number, score: number): void {
+    const old = this.slotScores[slot]!;
+    if (old === score) return;
+    const member = this.slotMembers[slot]!;
+    this.tree.delete(old, member);
+    this.tree.insert(score, member);
+    this.slotScores[slot] = score;
+  }
+
+  /** Inserts a member known to be absent. */
+  add(limits: ZsetLimits, member: string, score: number): void {
     this.tree.insert(score, member);
     this.index.set(member, this.takeSlot(member, score));
     if (!this.skiplist && (this.size > limits.maxEntries || member.length > limits.maxValue)) this.skiplist = true;
@@ -143,6 +156,44 @@ export class ZsetValue implements AggregateValue {
   /** `count` members (and their scores) from 0-based rank `start`, descending when `reverse`: O(log n + count). */
   range(start: number, count: number, reverse: boolean, members: string[], scores: number[]): void {
     this.tree.range(start, count, reverse, members, scores);
+  }
+
+  /**
+   * Members inside [min, max] by score, LIMIT offset/count applied (count < 0: all), in
+   * ascending or (`reverse`, from max down) descending order: O(log n + offset + m) like
+   * Redis, the offset skipped by rank rather than walked.
+   */
+  rangeByScore(min: ScoreBound, max: ScoreBound, reverse: boolean, offset: number, count: number, members: string[], scores: number[]): void {
+    if (offset < 0) return;
+    const limit = count < 0 ? Infinity : count;
+    const lo = min.value;
+    const hi = max.value;
+    if (reverse) {
+      const start = this.lastInScore(max) - offset;
+      const aboveMin = min.exclusive ? (s: number) => s > lo : (s: number) => s >= lo;
+      if (start >= 0) this.tree.rangeWhile(start, limit, true, aboveMin, members, scores);
+    } else {
+      const start = this.firstInScore(min) + offset;
+      const belowMax = max.exclusive ? (s: number) => s < hi : (s: number) => s <= hi;
+      this.tree.rangeWhile(start, limit, false, belowMax, members, scores);
+    }
+  }
+
+  /** rangeByScore's counterpart for lex ranges (equal scores assumed). */
+  rangeByLex(min: LexBound, max: LexBound, reverse: boolean, offset: number, count: number, members: string[], scores: number[]): void {
+    if (offset < 0) return;
+    const limit = count < 0 ? Infinity : count;
+    if (reverse) {
+      const start = this.lastInLex(max) - offset;
+      const v = min.value;
+      const inside = min.infinite === -1 ? () => true : min.infinite === 1 ? () => false : min.exclusive ? (_: number, m: string) => m > v : (_: number, m: string) => m >= v;
+      if (start >= 0) this.tree.rangeWhile(start, limit, true, inside, members, scores);
+    } else {
+      const start = this.firstInLex(min) + offset;
+      const v = max.value;
+      const inside = max.infinite === 1 ? () => true : max.infinite === -1 ? () => false : max.exclusive ? (_: number, m: string) => m < v : (_: number, m: string) => m <= v;
+      this.tree.rangeWhile(start, limit, false, inside, members, scores);
+    }
   }
 
   /** First rank whose score is inside the lower bound. */
