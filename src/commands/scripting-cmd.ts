@@ -9,7 +9,9 @@ import { err, NOT_INTEGER } from '../errors.js';
 import { replyHelp } from './help.js';
 import { scripting, sha1hex, parseShebang, NOSCRIPT, type CachedScript } from '../scripting/scripting.js';
 import { Msg } from '../scripting/channel.js';
-import { writeScriptResult } from '../scripting/result.js';
+import { MAIN_BUDGET_MS } from '../scripting/engine.js';
+import { writeScriptResult, writeLuaValue } from '../scripting/result.js';
+import { mainThreadEligible } from '../scripting/fast-path.js';
 import { parseInt64 } from '../util/numbers.js';
 
 /** evalGetKeys' checks, in Redis's order: integer, not more than the arguments, not negative. */
@@ -50,17 +52,39 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, readOnly: boolea
   }
   // scriptPrepareForRun: a script with a shebang must declare no-writes to run as *_RO.
   if (readOnly && script.shebang && !script.flags.has('no-writes')) throw err('Can not execute a script with write flag using *_ro command.');
-  const parts = [sha, script.luaBody, String(numkeys), ...argv.slice(3)];
   const ctx = { caller: c, name: sha, isFunction: false, readOnly: readOnly || script.flags.has('no-writes'), wrote: false, startedAt: performance.now() };
+  if (script.place === 'main') {
+    const items: Buffer[] = [];
+    for (let i = 3; i < argv.length; i++) items.push(Buffer.from(argv[i]!, 'latin1'));
+    script.bytes ??= Buffer.from(script.luaBody, 'latin1');
+    const r = s.engine.runOnMain(ctx, sha, script.bytes, items, numkeys);
+    // A slow run (moved to the worker, or finished here after writing) sends the script back
+    // to the worker until a quick run there promotes it again.
+    if (r === null || r.slow) delete script.place;
+    if (r !== null) {
+      writeLuaValue(c, r.value, sha);
+      return;
+    }
+  }
+  const parts = [sha, script.luaBody, String(numkeys), ...argv.slice(3)];
+  let synchronous = true;
   s.engine.run(ctx, Msg.Eval, parts, (done) => {
     if (done[0] === 'C') {
       c.w.error(`ERR Error compiling script (new function): ${done[1]!}`);
       c.server.countError('ERR');
       return;
     }
+    // A quick run on the worker promotes the script to the server thread, if fast-path allows.
+    if (script.place === undefined && synchronous && performance.now() - ctx.startedAt < PROMOTE_MS) {
+      script.place = mainThreadEligible(script.luaBody) ? 'main' : 'worker';
+    }
     writeScriptResult(c, done[0] ?? 'N');
   });
+  synchronous = false;
 }
+
+/** A worker run shorter than this moves a script to the server thread (see main-lua.ts). */
+const PROMOTE_MS = MAIN_BUDGET_MS;
 
 const HELP = [
   'SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',

@@ -17,6 +17,9 @@ import type { Client } from '../network/client.js';
 import { call } from '../commands/dispatch.js';
 import { ReplyError, err } from '../errors.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
+import type { ReplyValue } from 'lua-redis-wasm';
+import { MainLua, FUEL_CAP } from './main-lua.js';
+import { respToLua } from './resp-to-lua.js';
 
 /** What a running script may do, and what it did (SCRIPT KILL needs `wrote`). */
 export interface RunContext {
@@ -41,6 +44,13 @@ const workerEntry = FROM_SOURCE
   ? `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); })`
   : workerUrl;
 const STARTUP_TIMEOUT_MS = 30_000;
+/** A run on the server thread that passes this, not having written yet, moves to the worker. */
+export const MAIN_BUDGET_MS = 20;
+/** The same limit in Lua instructions, for scripts that compute without calling redis. */
+const MAIN_BUDGET_FUEL = 8_000_000;
+/** The redis.call reply that ends a run being moved to the worker (never seen by anyone). */
+const MOVED: ReplyValue = { err: Buffer.from('ERR script moved to the Lua worker', 'latin1') };
+const NO_ARGS: ReplyValue = { err: Buffer.from('ERR Please specify at least one argument for this redis lib call', 'latin1') };
 
 export class ScriptEngine {
   private worker: Worker | null = null;
@@ -57,6 +67,11 @@ export class ScriptEngine {
   private killed: string | null = null;
   /** Library code to load into a fresh worker, in load order. */
   readonly libraryCode = new Map<string, string>();
+  /** The server-thread instance for short scripts (null until loaded, or if unusable). */
+  private main: MainLua | null = null;
+  private mainLoading = false;
+  /** Set by callCommand: the command wrote, or may have been seen by others (publish...). */
+  private effects = false;
 
   constructor(private readonly server: Server) {
     this.scriptClient = server.createFakeClient();
@@ -153,6 +168,84 @@ export class ScriptEngine {
     this.known.clear();
   }
 
+  /** Starts loading the server-thread instance (asynchronous; scripts use the worker meanwhile). */
+  loadMain(): void {
+    if (this.main !== null || this.mainLoading) return;
+    this.mainLoading = true;
+    MainLua.create().then(
+      (m) => {
+        this.main = m;
+        this.mainLoading = false;
+        if (m === null) this.server.log.warning('Lua: the engine fuel counter was not found, every script runs on the worker thread');
+      },
+      (e: unknown) => {
+        this.mainLoading = false;
+        this.server.log.warning(`Lua: server-thread engine failed to load: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
+  }
+
+  /** Whether a script may outlive busy-reply-threshold asynchronously (not inside EXEC, nor for a fake client). */
+  private mayYield(ctx: RunContext): boolean {
+    return this.server.config.num('busy-reply-threshold') > 0 && ctx.caller.socket !== null && this.server.execDepth === 0;
+  }
+
+  /**
+   * Runs an EVAL script on the server thread (see main-lua.ts). Returns its value, or null when
+   * it must run on the worker instead: no instance, or the run reached MAIN_BUDGET_MS /
+   * MAIN_BUDGET_FUEL before writing anything — nothing it did was visible (reads only, no
+   * propagation, no publish), so the worker re-runs it from the start and atomicity holds.
+   * A run that wrote cannot move: it gets the worker's full instruction allowance and
+   * finishes here (no -BUSY meanwhile); `slow` says it went past the budget so.
+   */
+  runOnMain(ctx: RunContext, sha: string, body: Buffer, items: readonly Buffer[], numkeys: number): { value: ReplyValue; slow: boolean } | null {
+    const main = this.main;
+    if (main === null) return null;
+    const mayYield = this.mayYield(ctx);
+    const threshold = this.server.config.num('busy-reply-threshold');
+    const budgetMs = mayYield ? Math.min(MAIN_BUDGET_MS, threshold / 4) : Infinity;
+    let moved = false;
+    let wrote = false;
+    const call = (args: Buffer[]): ReplyValue => {
+      if (moved) return MOVED;
+      if (args.length === 0) return NO_ARGS;
+      if (!wrote && performance.now() - ctx.startedAt > budgetMs) {
+        moved = true;
+        main.setFuel(0);
+        return MOVED;
+      }
+      const parts = ['2'];
+      for (const a of args) parts.push(a.latin1Slice(0, a.length));
+      this.effects = false;
+      const reply = this.callCommand(parts);
+      if (this.effects && !wrote) {
+        wrote = true;
+        main.setFuel(FUEL_CAP);
+      }
+      return respToLua(Buffer.from(reply, 'latin1'));
+    };
+    this.running = ctx;
+    this.scriptClient.db = ctx.caller.db;
+    main.setBudget(mayYield ? MAIN_BUDGET_FUEL : FUEL_CAP);
+    let value: ReplyValue;
+    try {
+      value = main.run(sha, body, items, numkeys, call);
+    } catch (e) {
+      // The module aborted (out of memory): load a fresh one; the worker reports the error.
+      this.main = null;
+      this.loadMain();
+      if (!wrote) return null;
+      const text = `ERR Lua engine failure: ${e instanceof Error ? e.message : String(e)}`;
+      return { value: { err: Buffer.from(text, 'latin1') }, slow: true };
+    } finally {
+      this.running = null;
+    }
+    const outOfFuel = value !== null && typeof value === 'object' && 'meta' in value && value.err.includes('Script killed by fuel limit');
+    if (moved || (outOfFuel && !wrote)) return null;
+    if (outOfFuel) value = { err: Buffer.from('ERR Script killed by the instruction limit of the Lua engine', 'latin1') };
+    return { value, slow: wrote && performance.now() - ctx.startedAt > budgetMs };
+  }
+
   /**
    * Runs an EVAL (kind Eval: sha, body, numkeys, keys, args) or FCALL job. `onDone` gets the
    * driver's answer: synchronously, or later if the script outlived busy-reply-threshold.
@@ -170,7 +263,7 @@ export class ScriptEngine {
     ch.send(kind, parts);
     const threshold = this.server.config.num('busy-reply-threshold');
     // Inside EXEC or for a fake client there is no event loop turn to give: run to the end.
-    const mayYield = threshold > 0 && ctx.caller.socket !== null && this.server.execDepth === 0;
+    const mayYield = this.mayYield(ctx);
     const deadline = ctx.startedAt + threshold;
     for (;;) {
       if (!ch.wait(mayYield ? Math.max(0, deadline - performance.now()) : Infinity)) {
@@ -317,8 +410,13 @@ export class ScriptEngine {
     c.w.resp = resp;
     // SCRIPT_WRITE_DIRTY: only a command that changed the dataset makes the script unkillable.
     const dirty = server.dirty;
+    // A command others may see even without a write (PUBLISH) also pins a run to its thread.
+    if (cmd.isWrite || flags.has('MAY_REPLICATE')) this.effects = true;
     call(server, c, cmd, argv);
-    if (server.dirty !== dirty) ctx.wrote = true;
+    if (server.dirty !== dirty) {
+      ctx.wrote = true;
+      this.effects = true;
+    }
     return c.w.takeString();
   }
 }

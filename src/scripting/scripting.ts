@@ -14,6 +14,14 @@ export interface CachedScript {
   flags: ReadonlySet<string>;
   /** A `#!lua` script (not compat mode): the flags say what it may do. */
   shebang: boolean;
+  /**
+   * Where it runs (engine.ts, main-lua.ts): on the worker until one run there finishes within
+   * PROMOTE_MS, then on the server thread ('main'); 'worker' for good once it was slow or
+   * fast-path.ts refused it.
+   */
+  place?: 'main' | 'worker';
+  /** luaBody as bytes, for the server-thread engine. */
+  bytes?: Buffer;
 }
 
 export const SCRIPT_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
@@ -26,6 +34,7 @@ export class Scripting {
   constructor(server: Server) {
     this.engine = new ScriptEngine(server);
     this.libraries = new FunctionLibraries(this.engine);
+    this.engine.loadMain();
   }
 }
 
