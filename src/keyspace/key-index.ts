@@ -9,7 +9,8 @@
  * hash matches, and an entry costs 8 bytes (times 1/load) instead of a Map's ~28-56.
  *
  * The hash is seeded per process (as Redis seeds siphash), so clients cannot choose keys that
- * collide. Keys themselves live in the caller's slot array, passed to each call.
+ * collide. Keys themselves live in the caller's slot array, passed to each call: slot s's key
+ * is at slots[s * stride] (the database interleaves key, value and access time per slot).
  */
 
 /** Grow past 3/4 full; shrink below 1/8 (never under the minimum). */
@@ -37,6 +38,8 @@ export class KeyIndex {
   private lastKey = '';
   private lastHash = hashKey('');
 
+  constructor(private readonly stride = 1) {}
+
   private hash(key: string): number {
     if (key === this.lastKey) return this.lastHash;
     const h = hashKey(key);
@@ -45,15 +48,15 @@ export class KeyIndex {
     return h;
   }
 
-  /** The key's slot, or -1. `keys` is the slot array the slots index. */
-  get(key: string, keys: readonly (string | null)[]): number {
+  /** The key's slot, or -1. */
+  get(key: string, slots: readonly unknown[]): number {
     const h = this.hash(key);
     const t = this.table;
     const mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const s = t[2 * i + 1]!;
       if (s === 0) return -1;
-      if (t[2 * i] === h && keys[s - 1] === key) return s - 1;
+      if (t[2 * i] === h && slots[(s - 1) * this.stride] === key) return s - 1;
     }
   }
 
@@ -61,7 +64,7 @@ export class KeyIndex {
    * Adds key -> slot unless the key is present; returns the existing slot, or -1 when it
    * was added (one probe sequence for loading's insert-if-absent).
    */
-  addIfAbsent(key: string, slot: number, keys: readonly (string | null)[]): number {
+  addIfAbsent(key: string, slot: number, slots: readonly unknown[]): number {
     const h = this.hash(key);
     const t = this.table;
     const mask = this.mask;
@@ -69,7 +72,7 @@ export class KeyIndex {
     for (; ; i = (i + 1) & mask) {
       const s = t[2 * i + 1]!;
       if (s === 0) break;
-      if (t[2 * i] === h && keys[s - 1] === key) return s - 1;
+      if (t[2 * i] === h && slots[(s - 1) * this.stride] === key) return s - 1;
     }
     t[2 * i] = h;
     t[2 * i + 1] = slot + 1;
@@ -90,7 +93,7 @@ export class KeyIndex {
   }
 
   /** Removes the key; returns its slot, or -1 when absent. */
-  delete(key: string, keys: readonly (string | null)[]): number {
+  delete(key: string, slots: readonly unknown[]): number {
     const h = this.hash(key);
     const t = this.table;
     const mask = this.mask;
@@ -98,7 +101,7 @@ export class KeyIndex {
     for (; ; i = (i + 1) & mask) {
       const s = t[2 * i + 1]!;
       if (s === 0) return -1;
-      if (t[2 * i] === h && keys[s - 1] === key) break;
+      if (t[2 * i] === h && slots[(s - 1) * this.stride] === key) break;
     }
     const slot = t[2 * i + 1]! - 1;
     // Backward-shift: pull later entries of the run into the hole when their home position

@@ -18,7 +18,7 @@
  * The cost is what Redis pays in copied pages: the values changed during the save
  * (reported as current_cow_size).
  */
-import type { Database, DatabaseTables, SlotWatcher } from '../keyspace/db.js';
+import { SLOT_STRIDE, type Database, type DatabaseTables, type SlotWatcher } from '../keyspace/db.js';
 import type { RedisValue } from '../types/value.js';
 import type { PortableValue } from './rdb/values.js';
 import { toPortable, portableSize } from './portable.js';
@@ -122,9 +122,9 @@ export class Snapshot implements SlotWatcher {
           writer.key(k.key, k.expireMs, k.value);
         } else {
           if (added.size !== 0 && added.has(slot)) continue;
-          const key = tables.keys[slot];
-          if (key === null || key === undefined) continue;
-          const value = tables.values[slot]!;
+          const key = tables.slots[slot * SLOT_STRIDE] as string | null;
+          if (key === null) continue;
+          const value = tables.slots[slot * SLOT_STRIDE + 1] as RedisValue;
           const expireMs = tables.expires.size === 0 ? -1 : (tables.expires.get(key) ?? -1);
           this.startDb(writer, walk);
           if (typeof value === 'string') {
