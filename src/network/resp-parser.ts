@@ -50,6 +50,28 @@ const ARGV_PREALLOCATE = 1024;
 const LLONG_MAX_DIGITS = '9223372036854775807';
 const LLONG_MIN_DIGITS = '9223372036854775808';
 
+/**
+ * Command names repeat on every request, so the first argument of a multibulk is looked up
+ * in a small cache of the strings seen before instead of being decoded again: no allocation,
+ * and the string's hash (cached by V8 in the string) is already there for the command lookup.
+ */
+const NAME_MAX = 16;
+const NAME_CACHE_SIZE = 256;
+const nameCache: string[] = new Array<string>(NAME_CACHE_SIZE).fill('');
+
+function commandName(b: Buffer, s: number, n: number): string {
+  const at = (n * 31 + b[s]! * 7 + b[s + n - 1]!) & (NAME_CACHE_SIZE - 1);
+  const cached = nameCache[at]!;
+  if (cached.length === n) {
+    let i = 0;
+    while (i < n && cached.charCodeAt(i) === b[s + i]) i++;
+    if (i === n) return cached;
+  }
+  const name = shortLatin1(b, s, n);
+  nameCache[at] = name;
+  return name;
+}
+
 export class ProtocolError {
   constructor(readonly message: string) {}
 }
@@ -320,7 +342,13 @@ export class RespParser {
     const end = this.pos + len;
     if (end + 2 > this.len) return null;
     const value =
-      len === 0 ? '' : len <= SHORT_LATIN1_MAX ? shortLatin1(this.buf, this.pos, len) : this.buf.latin1Slice(this.pos, end);
+      len === 0
+        ? ''
+        : len <= NAME_MAX && this.filled === 0
+          ? commandName(this.buf, this.pos, len)
+          : len <= SHORT_LATIN1_MAX
+            ? shortLatin1(this.buf, this.pos, len)
+            : this.buf.latin1Slice(this.pos, end);
     this.advance(end + 2); // Redis skips the two terminator bytes without checking them.
     this.bulkLen = -1;
     return value;
