@@ -258,3 +258,9 @@ export const zsetNeedsInputKey = (command: string): ReplyError => err(`at least 
 export const ZINTERCARD_LIMIT_NEGATIVE = err("LIMIT can't be negative");
 export const ZMPOP_NUMKEYS = err('numkeys should be greater than 0');
 export const ZMPOP_COUNT = err('count should be greater than 0');
+
+// ---- Protocol and dispatch (the hot path: network/client.ts, commands/dispatch.ts) ----
+/** Sent before closing a connection whose input is not valid RESP (networking.c's setProtocolError). */
+export const protocolError = (message: string): ReplyError => err(`Protocol error: ${message}`);
+/** A handler threw something that is not a reply error: a bug, reported instead of crashing. */
+export const internalError = (command: string): ReplyError => err(`internal error running '${command}'`);

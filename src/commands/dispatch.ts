@@ -4,7 +4,7 @@
  * checks, their exact errors, statistics, the slow log and propagation all happen here.
  */
 import { performance } from 'node:perf_hooks';
-import { ReplyError, unknownCommand, UNKNOWN_SUBCOMMAND, WRONG_ARITY, NOAUTH, sanitizeErrorText, err } from '../errors.js';
+import { ReplyError, unknownCommand, UNKNOWN_SUBCOMMAND, WRONG_ARITY, NOAUTH, sanitizeErrorText, internalError } from '../errors.js';
 import type { Client } from '../network/client.js';
 import type { Server } from '../server.js';
 import type { Command } from './registry.js';
@@ -81,7 +81,7 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
       replyError(server, c, e);
     } else {
       server.log.warning(`Internal error running '${cmd.fullName}': ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      replyError(server, c, err(`internal error running '${cmd.fullName}'`));
+      replyError(server, c, internalError(cmd.fullName));
     }
   }
   server.callDepth--;

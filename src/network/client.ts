@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import { RespParser, ProtocolError, type ParserLimits } from './resp-parser.js';
 import { ReplyWriter } from './reply-writer.js';
+import { protocolError } from '../errors.js';
 import type { Database } from '../keyspace/db.js';
 import type { Server } from '../server.js';
 import type { BlockState } from '../blocking/blocking.js';
@@ -132,7 +133,7 @@ export class Client {
         if (server.log.enabled('verbose')) {
           server.log.verbose(`Protocol error (${argv.message}) from client: id=${this.id} addr=${this.addr} laddr=${this.laddr} name=${this.name}`);
         }
-        this.w.error(`ERR Protocol error: ${argv.message}`);
+        this.w.error(protocolError(argv.message).reply);
         server.countError('ERR');
         this.closeAfterReply = true;
         this.markPendingWrite();
