@@ -61,6 +61,8 @@ export class Transactions {
   }
 
   private intercept(c: Client, cmd: Command, argv: string[]): boolean {
+    // Every command passes here: the client's flag answers without a Map lookup.
+    if (!c.inMulti) return false;
     const state = this.multi.get(c);
     if (state === undefined) return false;
     const top = cmd.parent ?? cmd;
