@@ -54,10 +54,8 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, readOnly: boolea
   if (readOnly && script.shebang && !script.flags.has('no-writes')) throw err('Can not execute a script with write flag using *_ro command.');
   const ctx = { caller: c, name: sha, isFunction: false, readOnly: readOnly || script.flags.has('no-writes'), wrote: false, startedAt: performance.now() };
   if (script.place === 'main') {
-    const items: Buffer[] = [];
-    for (let i = 3; i < argv.length; i++) items.push(Buffer.from(argv[i]!, 'latin1'));
     script.bytes ??= Buffer.from(script.luaBody, 'latin1');
-    const r = s.engine.runOnMain(ctx, sha, script.bytes, items, numkeys);
+    const r = s.engine.runOnMain(ctx, sha, script.bytes, argv, numkeys);
     // A slow run (moved to the worker, or finished here after writing) sends the script back
     // to the worker until a quick run there promotes it again.
     if (r === null || r.slow) delete script.place;

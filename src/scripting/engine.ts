@@ -19,7 +19,6 @@ import { ReplyError, err } from '../errors.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
 import type { ReplyValue } from 'lua-redis-wasm';
 import { MainLua, FUEL_CAP } from './main-lua.js';
-import { respToLua } from './resp-to-lua.js';
 
 /** What a running script may do, and what it did (SCRIPT KILL needs `wrote`). */
 export interface RunContext {
@@ -49,8 +48,8 @@ export const MAIN_BUDGET_MS = 20;
 /** The same limit in Lua instructions, for scripts that compute without calling redis. */
 const MAIN_BUDGET_FUEL = 8_000_000;
 /** The redis.call reply that ends a run being moved to the worker (never seen by anyone). */
-const MOVED: ReplyValue = { err: Buffer.from('ERR script moved to the Lua worker', 'latin1') };
-const NO_ARGS: ReplyValue = { err: Buffer.from('ERR Please specify at least one argument for this redis lib call', 'latin1') };
+const MOVED = '-ERR script moved to the Lua worker\r\n';
+const NO_ARGS = '-ERR Please specify at least one argument for this redis lib call\r\n';
 
 export class ScriptEngine {
   private worker: Worker | null = null;
@@ -198,7 +197,7 @@ export class ScriptEngine {
    * A run that wrote cannot move: it gets the worker's full instruction allowance and
    * finishes here (no -BUSY meanwhile); `slow` says it went past the budget so.
    */
-  runOnMain(ctx: RunContext, sha: string, body: Buffer, items: readonly Buffer[], numkeys: number): { value: ReplyValue; slow: boolean } | null {
+  runOnMain(ctx: RunContext, sha: string, body: Buffer, argv: readonly string[], numkeys: number): { value: ReplyValue; slow: boolean } | null {
     const main = this.main;
     if (main === null) return null;
     const mayYield = this.mayYield(ctx);
@@ -206,7 +205,7 @@ export class ScriptEngine {
     const budgetMs = mayYield ? Math.min(MAIN_BUDGET_MS, threshold / 4) : Infinity;
     let moved = false;
     let wrote = false;
-    const call = (args: Buffer[]): ReplyValue => {
+    const call = (args: string[]): string => {
       if (moved) return MOVED;
       if (args.length === 0) return NO_ARGS;
       if (!wrote && performance.now() - ctx.startedAt > budgetMs) {
@@ -214,22 +213,21 @@ export class ScriptEngine {
         main.setFuel(0);
         return MOVED;
       }
-      const parts = ['2'];
-      for (const a of args) parts.push(a.latin1Slice(0, a.length));
+      args.unshift('2');
       this.effects = false;
-      const reply = this.callCommand(parts);
+      const reply = this.callCommand(args);
       if (this.effects && !wrote) {
         wrote = true;
         main.setFuel(FUEL_CAP);
       }
-      return respToLua(Buffer.from(reply, 'latin1'));
+      return reply;
     };
     this.running = ctx;
     this.scriptClient.db = ctx.caller.db;
     main.setBudget(mayYield ? MAIN_BUDGET_FUEL : FUEL_CAP);
     let value: ReplyValue;
     try {
-      value = main.run(sha, body, items, numkeys, call);
+      value = main.run(sha, body, argv, 3, numkeys, call);
     } catch (e) {
       // The module aborted (out of memory): load a fresh one; the worker reports the error.
       this.main = null;
