@@ -290,10 +290,11 @@ diffSuite('client-side caching', (env) => {
 
   diffTest(env, 'expired keys are invalidated', async (_, resp) => {
     const [reader, writer] = await two(env, resp);
-    await writer.do('SET', 'e', 'v', 'PX', '30');
+    // A TTL long enough for the GET to see the key even on a loaded machine.
+    await writer.do('SET', 'e', 'v', 'PX', '400');
     await reader.do('CLIENT', 'TRACKING', 'ON');
     await reader.do('GET', 'e');
-    await new Promise((r) => setTimeout(r, 60));
+    await new Promise((r) => setTimeout(r, 800));
     // The read expires the key (lazily), which invalidates it for the reader that cached it.
     await writer.do('EXISTS', 'e');
     await next(reader);
