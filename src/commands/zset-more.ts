@@ -24,7 +24,8 @@ import { ZsetValue, type ZsetLimits } from '../types/zset.js';
 import { SetValue } from '../types/set.js';
 import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
-import { parseInt64, parseDouble, formatDouble17g } from '../util/numbers.js';
+import { parseInt64, parseDouble } from '../util/numbers.js';
+import { replyScore, scoreText, listpackScoreText } from './zset-reply.js';
 import { parseLongDouble, formatLongDoubleHuman } from '../util/long-double.js';
 import { parseScanArgs, replyScan } from './scan-args.js';
 import { zrangeSelect } from './zset.js';
@@ -174,7 +175,7 @@ function zsetOp(c: Client, argv: string[], numkeysIndex: number, op: Op, dst: st
   for (const [m, s] of sorted) {
     if (withScores && w.resp === 3) w.arrayHeader(2);
     w.bulk(m);
-    if (withScores) w.double(s);
+    if (withScores) replyScore(w, s);
   }
 }
 
@@ -266,7 +267,7 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
   for (let i = 0; i < members.length; i++) {
     if (withScores && w.resp === 3) w.arrayHeader(2);
     w.bulk(members[i]!);
-    if (withScores) w.double(scores[i]!);
+    if (withScores) replyScore(w, scores[i]!);
   }
 }
 
@@ -279,11 +280,12 @@ function zscanCommand(c: Client, argv: string[]): void {
   const v = c.db.lookupRead(argv[1]!, c.noTouch);
   if (v !== undefined && !(v instanceof ZsetValue)) throw WRONGTYPE;
   const out: string[] = [];
+  const text = v?.encoding() === 'listpack' ? listpackScoreText : scoreText;
   const next =
     v === undefined
       ? 0
       : v.scan(opts.cursor, opts.count, (m, score) => {
-          if (opts.matches(m)) out.push(m, formatDouble17g(score));
+          if (opts.matches(m)) out.push(m, text(score));
         });
   replyScan(c, out, next);
 }
@@ -309,14 +311,14 @@ function popFromKeys(c: Client, keys: readonly string[], max: boolean, count: nu
       for (let k = 0; k < n; k++) {
         w.arrayHeader(2);
         w.bulk(members[k]!);
-        w.double(scores[k]!);
+        replyScore(w, scores[k]!);
       }
     } else {
       w.arrayHeader(n * 2 + 1);
       w.bulk(key);
       for (let k = 0; k < n; k++) {
         w.bulk(members[k]!);
-        w.double(scores[k]!);
+        replyScore(w, scores[k]!);
       }
     }
     afterWrite(c, key, NOTIFY.ZSET, max ? 'zpopmax' : 'zpopmin', n);

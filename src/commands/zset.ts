@@ -25,6 +25,7 @@ import { ZsetValue, type ZsetLimits, type ScoreBound, type LexBound } from '../t
 import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
 import { intArg } from './args.js';
+import { replyScore } from './zset-reply.js';
 import { parseInt64, strtodWhole, parseDouble } from '../util/numbers.js';
 
 function limits(c: Client): ZsetLimits {
@@ -150,7 +151,7 @@ function zaddGeneric(c: Client, argv: string[], forceIncr: boolean): void {
     if (z.size === 0) c.db.delete(key);
   }
   if (incr) {
-    if (processed > 0) c.w.double(lastScore);
+    if (processed > 0) replyScore(c.w, lastScore);
     else c.w.nullBulk();
   } else {
     c.w.integer(ch ? added + updated : added);
@@ -167,7 +168,7 @@ function zcardCommand(c: Client, argv: string[]): void {
 function zscoreCommand(c: Client, argv: string[]): void {
   const s = zsetFor(c, argv[1]!, false)?.score(argv[2]!);
   if (s === undefined) c.w.nullBulk();
-  else c.w.double(s);
+  else replyScore(c.w, s);
 }
 
 function zmscoreCommand(c: Client, argv: string[]): void {
@@ -176,7 +177,7 @@ function zmscoreCommand(c: Client, argv: string[]): void {
   for (let i = 2; i < argv.length; i++) {
     const s = z?.score(argv[i]!);
     if (s === undefined) c.w.nullBulk();
-    else c.w.double(s);
+    else replyScore(c.w, s);
   }
 }
 
@@ -196,7 +197,7 @@ function zrankGeneric(c: Client, argv: string[], reverse: boolean): void {
   }
   if (withScore) c.w.arrayHeader(2);
   c.w.integer(reverse ? z!.size - 1 - rank : rank);
-  if (withScore) c.w.double(z!.score(argv[2]!)!);
+  if (withScore) replyScore(c.w, z!.score(argv[2]!)!);
 }
 
 function zcountCommand(c: Client, argv: string[]): void {
@@ -233,7 +234,7 @@ function replyMembers(c: Client, members: readonly string[], scores: readonly nu
   for (let i = 0; i < members.length; i++) {
     if (withScores && w.resp === 3) w.arrayHeader(2);
     w.bulk(members[i]!);
-    if (withScores) w.double(scores[i]!);
+    if (withScores) replyScore(w, scores[i]!);
   }
 }
 
@@ -419,7 +420,7 @@ function zpopGeneric(c: Client, argv: string[], max: boolean): void {
   for (let k = 0; k < n; k++) {
     if (nested) c.w.arrayHeader(2);
     c.w.bulk(members[k]!);
-    c.w.double(scores[k]!);
+    replyScore(c.w, scores[k]!);
   }
   afterWrite(c, key, NOTIFY.ZSET, max ? 'zpopmax' : 'zpopmin', n);
   deleteIfEmpty(c, key, z);

@@ -82,6 +82,8 @@ export class ZsetValue implements AggregateValue {
   moveSlot(slot: number, score: number): void {
     const old = this.slotScores[slot]!;
     if (old === score) return;
+    // A listpack stores an integral score as an integer: -0 reads back as 0 (double2ll).
+    if (score === 0 && !this.skiplist) score = 0;
     const member = this.slotMembers[slot]!;
     this.tree.delete(old, member);
     this.tree.insert(score, member);
@@ -90,9 +92,11 @@ export class ZsetValue implements AggregateValue {
 
   /** Inserts a member known to be absent. */
   add(limits: ZsetLimits, member: string, score: number): void {
+    // zsetAdd converts before inserting the member that overflows the listpack.
+    if (!this.skiplist && (this.size + 1 > limits.maxEntries || member.length > limits.maxValue)) this.skiplist = true;
+    if (score === 0 && !this.skiplist) score = 0;
     this.tree.insert(score, member);
     this.index.set(member, this.takeSlot(member, score));
-    if (!this.skiplist && (this.size > limits.maxEntries || member.length > limits.maxValue)) this.skiplist = true;
   }
 
   private takeSlot(member: string, score: number): number {
