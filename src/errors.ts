@@ -264,3 +264,53 @@ export const ZMPOP_COUNT = err('count should be greater than 0');
 export const protocolError = (message: string): ReplyError => err(`Protocol error: ${message}`);
 /** A handler threw something that is not a reply error: a bug, reported instead of crashing. */
 export const internalError = (command: string): ReplyError => err(`internal error running '${command}'`);
+
+// ==== Scripting (EVAL/SCRIPT, FUNCTION/FCALL, the Lua engine; the scripting area) ====
+// ---- eval.c, script.c: running scripts ----
+export const NOSCRIPT = new ReplyError('NOSCRIPT No matching script. Please use EVAL.');
+export const BUSY_SCRIPT = new ReplyError('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+export const BUSY_FUNCTION = new ReplyError('BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.');
+export const NOTBUSY = new ReplyError('NOTBUSY No scripts in execution right now.');
+export const UNKILLABLE = new ReplyError(
+  'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+);
+export const NUMKEYS_TOO_MANY = err("Number of keys can't be greater than number of args");
+export const NUMKEYS_NEGATIVE = err("Number of keys can't be negative");
+export const SCRIPT_WRITE_FLAG_RO = err('Can not execute a script with write flag using *_ro command.');
+export const SCRIPT_FLUSH_MODE = err('SCRIPT FLUSH only support SYNC|ASYNC option');
+export const scriptCompileError = (e: string): ReplyError => err(`Error compiling script (new function): ${e}`);
+export const SHEBANG_INVALID = err('Invalid script shebang');
+export const SHEBANG_ENGINE_INVALID = err('Invalid engine in script shebang');
+export const shebangEngine = (engine: string): ReplyError => err(`Unexpected engine in script shebang: ${engine}`);
+export const shebangOption = (option: string): ReplyError => err(`Unknown lua shebang option: ${option}`);
+export const shebangFlag = (flag: string): ReplyError => err(`Unexpected flag in script shebang: ${flag}`);
+// ---- nodis's own: the Lua engine thread ----
+export const LUA_ENGINE_START = err('Lua engine failed to start');
+export const LUA_ENGINE_FAILURE = err('Lua engine failure');
+// ---- functions.c: libraries and FCALL ----
+export const LIB_METADATA_MISSING = err('Missing library metadata');
+export const LIB_METADATA_INVALID = err('Invalid library metadata');
+export const LIB_NAME_TWICE = err('Invalid metadata value, name argument was given multiple times');
+export const libMetadataValue = (part: string): ReplyError => err(`Invalid metadata value given: ${part}`);
+export const LIB_NAME_MISSING = err('Library name was not given');
+export const LIB_NAME_INVALID = err('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
+export const engineNotFound = (engine: string): ReplyError => err(`Engine '${engine}' not found`);
+export const libraryExists = (name: string): ReplyError => err(`Library '${name}' already exists`);
+/** FUNCTION RESTORE's wording (no quotes). */
+export const libraryExistsRestore = (name: string): ReplyError => err(`Library ${name} already exists`);
+export const registerFunctionsFailed = (text = 'Error registering functions'): ReplyError => err(text);
+export const NO_FUNCTIONS_REGISTERED = err('No functions registered');
+export const functionExists = (name: string): ReplyError => err(`Function ${name} already exists`);
+export const FUNCTION_NOT_FOUND = err('Function not found');
+export const BAD_NUMKEYS = err('Bad number of keys provided');
+export const LIBRARY_NAME_ARG_MISSING = err('library name argument was not given');
+export const functionListArgument = (arg: string): ReplyError => err(`Unknown argument ${arg}`);
+export const RESTORE_POLICY = err('Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
+export const FUNCTION_PRE_GA = err('Pre-GA function format not supported');
+export const NOT_A_FUNCTION = err('given type is not a function');
+export const FUNCTION_PAYLOAD_BAD = err('failed loading the given functions payload');
+export const functionLoadOption = (option: string): ReplyError => err(`Unknown option given: ${option}`);
+export const FUNCTION_CODE_MISSING = err('Function code is missing');
+export const LIBRARY_NOT_FOUND = err('Library not found');
+export const functionSubcommand = (sub: string): ReplyError => err(`unknown subcommand or wrong number of arguments for '${sub}'. Try FUNCTION HELP.`);
+export const FUNCTION_FLUSH_MODE = err('FUNCTION FLUSH only supports SYNC|ASYNC option');

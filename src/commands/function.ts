@@ -5,7 +5,7 @@
  */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { err } from '../errors.js';
+import { FUNCTION_NOT_FOUND, BAD_NUMKEYS, NUMKEYS_TOO_MANY, NUMKEYS_NEGATIVE, SCRIPT_WRITE_FLAG_RO, LIBRARY_NAME_ARG_MISSING, functionListArgument, RESTORE_POLICY, DUMP_PAYLOAD_INVALID, FUNCTION_PRE_GA, NOT_A_FUNCTION, FUNCTION_PAYLOAD_BAD, libraryExistsRestore, functionLoadOption, FUNCTION_CODE_MISSING, LIBRARY_NOT_FOUND, functionSubcommand, FUNCTION_FLUSH_MODE } from '../errors.js';
 import { replyHelp } from './help.js';
 import { scripting } from '../scripting/scripting.js';
 import { Msg } from '../scripting/channel.js';
@@ -20,13 +20,13 @@ import { Crc64 } from '../persistence/crc64.js';
 function fcall(c: Client, argv: string[], readOnly: boolean): void {
   const s = scripting(c.server);
   const fn = s.libraries.functions.get(argv[1]!);
-  if (fn === undefined) throw err('Function not found');
+  if (fn === undefined) throw FUNCTION_NOT_FOUND;
   const n = parseInt64(argv[2]!);
-  if (n === null) throw err('Bad number of keys provided');
-  if (n > argv.length - 3) throw err("Number of keys can't be greater than number of args");
-  if (n < 0) throw err("Number of keys can't be negative");
+  if (n === null) throw BAD_NUMKEYS;
+  if (n > argv.length - 3) throw NUMKEYS_TOO_MANY;
+  if (n < 0) throw NUMKEYS_NEGATIVE;
   const noWrites = fn.flags.includes('no-writes');
-  if (readOnly && !noWrites) throw err('Can not execute a script with write flag using *_ro command.');
+  if (readOnly && !noWrites) throw SCRIPT_WRITE_FLAG_RO;
   const ctx = { caller: c, name: fn.name, isFunction: true, readOnly: readOnly || noWrites, wrote: false, startedAt: performance.now() };
   s.engine.run(ctx, Msg.Fcall, [fn.name, String(n), ...argv.slice(3)], (done) => writeScriptResult(c, done[0] ?? 'N'));
 }
@@ -38,9 +38,9 @@ function list(c: Client, argv: string[]): void {
     const a = argv[i]!.toLowerCase();
     if (a === 'withcode' && !withCode) withCode = true;
     else if (a === 'libraryname' && pattern === null) {
-      if (i + 1 >= argv.length) throw err('library name argument was not given');
+      if (i + 1 >= argv.length) throw LIBRARY_NAME_ARG_MISSING;
       pattern = argv[++i]!;
-    } else throw err(`Unknown argument ${argv[i]!}`);
+    } else throw functionListArgument(argv[i]!);
   }
   const libs = [...scripting(c.server).libraries.libraries.values()].filter((l) => pattern === null || globMatch(pattern, l.name));
   const w = c.w;
@@ -88,12 +88,12 @@ function dump(c: Client): void {
 function restore(c: Client, argv: string[]): void {
   const payload = Buffer.from(argv[2]!, 'latin1');
   let policy = 'append';
-  if (argv.length > 4) throw err('Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
+  if (argv.length > 4) throw RESTORE_POLICY;
   if (argv.length === 4) {
     policy = argv[3]!.toLowerCase();
-    if (!['flush', 'append', 'replace'].includes(policy)) throw err('Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
+    if (!['flush', 'append', 'replace'].includes(policy)) throw RESTORE_POLICY;
   }
-  const bad = err('DUMP payload version or checksum are wrong');
+  const bad = DUMP_PAYLOAD_INVALID;
   if (payload.length < 10) throw bad;
   const version = payload.readUInt16LE(payload.length - 10);
   if (version > RDB_MAX_READ_VERSION) throw bad;
@@ -103,19 +103,19 @@ function restore(c: Client, argv: string[]): void {
     const input = new RdbInput(payload.subarray(0, payload.length - 10));
     while (input.remaining > 0) {
       const type = input.byte();
-      if (type === RdbOpcode.FUNCTION_PRE_GA) throw err('Pre-GA function format not supported');
-      if (type !== RdbOpcode.FUNCTION2) throw err('given type is not a function');
+      if (type === RdbOpcode.FUNCTION_PRE_GA) throw FUNCTION_PRE_GA;
+      if (type !== RdbOpcode.FUNCTION2) throw NOT_A_FUNCTION;
       codes.push(input.string());
     }
   } catch (e) {
-    if (e instanceof RdbFormatError) throw err('failed loading the given functions payload');
+    if (e instanceof RdbFormatError) throw FUNCTION_PAYLOAD_BAD;
     throw e;
   }
   const libs = scripting(c.server).libraries;
   if (policy === 'append') {
     for (const code of codes) {
       const name = /name=([^\s]+)/i.exec(code.slice(0, code.indexOf('\n')))?.[1];
-      if (name !== undefined && libs.libraries.has(name)) throw err(`Library ${name} already exists`);
+      if (name !== undefined && libs.libraries.has(name)) throw libraryExistsRestore(name);
     }
   }
   if (policy === 'flush') libs.flush();
@@ -203,24 +203,24 @@ export const functionCommands: HandlerTable = {
     let i = 2;
     for (; i < argv.length - 1; i++) {
       if (argv[i]!.toLowerCase() === 'replace') replace = true;
-      else throw err(`Unknown option given: ${argv[i]!}`);
+      else throw functionLoadOption(argv[i]!);
     }
-    if (i >= argv.length) throw err('Function code is missing');
+    if (i >= argv.length) throw FUNCTION_CODE_MISSING;
     const name = scripting(c.server).libraries.load(argv[i]!, replace);
     c.server.dirty++;
     c.w.bulk(name);
   },
   'function|delete': (c, argv) => {
-    if (!scripting(c.server).libraries.delete(argv[2]!)) throw err('Library not found');
+    if (!scripting(c.server).libraries.delete(argv[2]!)) throw LIBRARY_NOT_FOUND;
     c.server.dirty++;
     c.w.ok();
   },
   'function|flush': (c, argv) => {
     // addReplySubcommandSyntaxError
-    if (argv.length > 3) throw err(`unknown subcommand or wrong number of arguments for '${argv[1]!}'. Try FUNCTION HELP.`);
+    if (argv.length > 3) throw functionSubcommand(argv[1]!);
     if (argv.length === 3) {
       const mode = argv[2]!.toUpperCase();
-      if (mode !== 'SYNC' && mode !== 'ASYNC') throw err('FUNCTION FLUSH only supports SYNC|ASYNC option');
+      if (mode !== 'SYNC' && mode !== 'ASYNC') throw FUNCTION_FLUSH_MODE;
     }
     scripting(c.server).libraries.flush();
     c.server.dirty++;

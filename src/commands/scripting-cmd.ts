@@ -5,7 +5,7 @@
  */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { err, NOT_INTEGER } from '../errors.js';
+import { NOT_INTEGER, NUMKEYS_TOO_MANY, NUMKEYS_NEGATIVE, scriptCompileError, SCRIPT_WRITE_FLAG_RO, SCRIPT_FLUSH_MODE } from '../errors.js';
 import { replyHelp } from './help.js';
 import { scripting, sha1hex, parseShebang, NOSCRIPT, type CachedScript } from '../scripting/scripting.js';
 import { Msg } from '../scripting/channel.js';
@@ -18,8 +18,8 @@ import { parseInt64 } from '../util/numbers.js';
 export function numKeysArg(argv: readonly string[], index: number): number {
   const n = parseInt64(argv[index]!);
   if (n === null) throw NOT_INTEGER;
-  if (n > argv.length - index - 1) throw err("Number of keys can't be greater than number of args");
-  if (n < 0) throw err("Number of keys can't be negative");
+  if (n > argv.length - index - 1) throw NUMKEYS_TOO_MANY;
+  if (n < 0) throw NUMKEYS_NEGATIVE;
   return Number(n);
 }
 
@@ -32,7 +32,7 @@ function scriptForBody(c: Client, body: string): [string, CachedScript] {
   const parsed = parseShebang(body);
   const entry: CachedScript = parsed;
   const compileError = s.engine.compile(sha, entry.luaBody);
-  if (compileError !== null) throw err(`Error compiling script (new function): ${compileError}`);
+  if (compileError !== null) throw scriptCompileError(compileError);
   s.scripts.set(sha, entry);
   return [sha, entry];
 }
@@ -51,7 +51,7 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, readOnly: boolea
     [sha, script] = scriptForBody(c, argv[1]!);
   }
   // scriptPrepareForRun: a script with a shebang must declare no-writes to run as *_RO.
-  if (readOnly && script.shebang && !script.flags.has('no-writes')) throw err('Can not execute a script with write flag using *_ro command.');
+  if (readOnly && script.shebang && !script.flags.has('no-writes')) throw SCRIPT_WRITE_FLAG_RO;
   const ctx = { caller: c, name: sha, isFunction: false, readOnly: readOnly || script.flags.has('no-writes'), wrote: false, startedAt: performance.now() };
   if (script.place === 'main') {
     script.bytes ??= Buffer.from(script.luaBody, 'latin1');
@@ -120,7 +120,7 @@ export const scriptingCommands: HandlerTable = {
   },
   'script|flush': (c, argv) => {
     if (argv.length > 3 || (argv.length === 3 && !['sync', 'async'].includes(argv[2]!.toLowerCase()))) {
-      throw err('SCRIPT FLUSH only support SYNC|ASYNC option');
+      throw SCRIPT_FLUSH_MODE;
     }
     const s = scripting(c.server);
     s.scripts.clear();

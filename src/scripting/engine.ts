@@ -15,7 +15,7 @@ import { Channel, Msg, SERVER } from './channel.js';
 import type { Server } from '../server.js';
 import type { Client } from '../network/client.js';
 import { call } from '../commands/dispatch.js';
-import { ReplyError, err } from '../errors.js';
+import { LUA_ENGINE_START, LUA_ENGINE_FAILURE, NOTBUSY, UNKILLABLE, BUSY_SCRIPT, BUSY_FUNCTION } from '../errors.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
 import type { ReplyValue } from 'lua-redis-wasm';
 import { MainLua, FUEL_CAP } from './main-lua.js';
@@ -32,9 +32,6 @@ export interface RunContext {
   startedAt: number;
 }
 
-/** Redis's shared -BUSY replies. */
-export const BUSY_SCRIPT = new ReplyError('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
-export const BUSY_FUNCTION = new ReplyError('BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.');
 
 /** Running from TypeScript sources (tests, tsx): the worker registers tsx before loading its module. */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
@@ -120,7 +117,7 @@ export class ScriptEngine {
     const channel = new Channel(sab, SERVER, port1);
     if (!channel.wait(STARTUP_TIMEOUT_MS) || channel.kind !== Msg.Ready) {
       void worker.terminate();
-      throw err('Lua engine failed to start');
+      throw LUA_ENGINE_START;
     }
     this.worker = worker;
     this.channel = channel;
@@ -143,7 +140,7 @@ export class ScriptEngine {
       if (k === Msg.Done) return ch.readStrings();
       if (k === Msg.Dead) {
         this.forgetWorker(ch);
-        throw err('Lua engine failure');
+        throw LUA_ENGINE_FAILURE;
       }
       if (k === Msg.Log) this.log(ch.readStrings());
       else ch.send(Msg.CallReply, ['-ERR redis.call is not available here\r\n']);
@@ -354,11 +351,9 @@ export class ScriptEngine {
   /** SCRIPT KILL / FUNCTION KILL of a script that went asynchronous. */
   kill(byFunctionKill: boolean): void {
     const ctx = this.running;
-    if (ctx === null || !this.busy) throw new ReplyError('NOTBUSY No scripts in execution right now.');
+    if (ctx === null || !this.busy) throw NOTBUSY;
     if (ctx.wrote) {
-      throw new ReplyError(
-        'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
-      );
+      throw UNKILLABLE;
     }
     // SCRIPT KILL cannot stop a function, nor FUNCTION KILL a script (scriptKill).
     if (ctx.isFunction !== byFunctionKill) throw ctx.isFunction ? BUSY_FUNCTION : BUSY_SCRIPT;

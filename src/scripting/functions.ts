@@ -3,7 +3,7 @@
  * code in the Lua worker to collect redis.register_function calls, and only then commits
  * the library here and there (names checked against the other libraries first).
  */
-import { err, ReplyError } from '../errors.js';
+import { ReplyError, LIB_METADATA_MISSING, LIB_METADATA_INVALID, LIB_NAME_TWICE, libMetadataValue, LIB_NAME_MISSING, LIB_NAME_INVALID, engineNotFound, libraryExists, registerFunctionsFailed, NO_FUNCTIONS_REGISTERED, functionExists } from '../errors.js';
 import type { ScriptEngine } from './engine.js';
 import { Msg } from './channel.js';
 
@@ -25,22 +25,22 @@ const NAME = /^[A-Za-z0-9_]+$/;
 
 /** functionExtractLibMetaData: engine, name, and the code for Lua (header blanked, newline kept). */
 function parseHeader(code: string): { engine: string; name: string; luaCode: string } {
-  if (!code.startsWith('#!')) throw err('Missing library metadata');
+  if (!code.startsWith('#!')) throw LIB_METADATA_MISSING;
   const eol = code.indexOf('\n');
-  if (eol === -1) throw err('Invalid library metadata');
+  if (eol === -1) throw LIB_METADATA_INVALID;
   const parts = code.slice(0, eol).split(/[ \t\r]+/).filter((p) => p !== '');
-  if (parts.length === 0) throw err('Invalid library metadata');
+  if (parts.length === 0) throw LIB_METADATA_INVALID;
   const engine = parts[0]!.slice(2);
   let name: string | null = null;
   for (const part of parts.slice(1)) {
     if (part.slice(0, 5).toLowerCase() === 'name=') {
-      if (name !== null) throw err('Invalid metadata value, name argument was given multiple times');
+      if (name !== null) throw LIB_NAME_TWICE;
       name = part.slice(5);
       continue;
     }
-    throw err(`Invalid metadata value given: ${part}`);
+    throw libMetadataValue(part);
   }
-  if (name === null) throw err('Library name was not given');
+  if (name === null) throw LIB_NAME_MISSING;
   return { engine, name, luaCode: code.slice(eol) };
 }
 
@@ -53,14 +53,14 @@ export class FunctionLibraries {
   /** functionsCreateWithLibraryCtx: returns the library name or throws Redis's error. */
   load(code: string, replace: boolean): string {
     const { engine, name, luaCode } = parseHeader(code);
-    if (!NAME.test(name)) throw err('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
-    if (engine.toUpperCase() !== 'LUA') throw err(`Engine '${engine}' not found`);
+    if (!NAME.test(name)) throw LIB_NAME_INVALID;
+    if (engine.toUpperCase() !== 'LUA') throw engineNotFound(engine);
     const old = this.libraries.get(name);
-    if (old !== undefined && !replace) throw err(`Library '${name}' already exists`);
+    if (old !== undefined && !replace) throw libraryExists(name);
     const reply = this.engine.exchange(Msg.LoadLibrary, [name, luaCode]);
     if (reply[0] !== 'R') {
       this.engine.exchange(Msg.CommitLibrary, [name, 'drop']);
-      throw err(reply[1] ?? 'Error registering functions');
+      throw registerFunctionsFailed(reply[1]);
     }
     const lib: Library = { name, code, functions: new Map() };
     for (let i = 1; i + 2 < reply.length; i += 3) {
@@ -70,10 +70,10 @@ export class FunctionLibraries {
       lib.functions.set(fname, { name: fname, library: name, flags, description: desc.startsWith('d') ? desc.slice(1) : null });
     }
     let failure: ReplyError | null = null;
-    if (lib.functions.size === 0) failure = err('No functions registered');
+    if (lib.functions.size === 0) failure = NO_FUNCTIONS_REGISTERED;
     for (const fname of lib.functions.keys()) {
       const existing = this.functions.get(fname);
-      if (failure === null && existing !== undefined && existing.library !== name) failure = err(`Function ${fname} already exists`);
+      if (failure === null && existing !== undefined && existing.library !== name) failure = functionExists(fname);
     }
     if (failure !== null) {
       this.engine.exchange(Msg.CommitLibrary, [name, 'drop']);

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Server } from '../server.js';
 import { ScriptEngine } from './engine.js';
 import { FunctionLibraries } from './functions.js';
-import { err, ReplyError } from '../errors.js';
+import { SHEBANG_INVALID, SHEBANG_ENGINE_INVALID, shebangEngine, shebangOption, shebangFlag, NOSCRIPT } from '../errors.js';
 
 export interface CachedScript {
   /** The body given to Lua: the shebang line blanked, its newline kept (line numbers). */
@@ -66,20 +66,20 @@ export function sha1hex(body: string): string {
 export function parseShebang(body: string): CachedScript {
   if (!body.startsWith('#!')) return { luaBody: body, flags: new Set(), shebang: false };
   const eol = body.indexOf('\n');
-  if (eol === -1) throw err('Invalid script shebang');
+  if (eol === -1) throw SHEBANG_INVALID;
   const parts = body.slice(0, eol).split(' ').filter((p) => p !== '');
-  if (parts.length === 0 || !parts[0]!.startsWith('#!')) throw err('Invalid engine in script shebang');
-  if (parts[0] !== '#!lua') throw err(`Unexpected engine in script shebang: ${parts[0]!}`);
+  if (parts.length === 0 || !parts[0]!.startsWith('#!')) throw SHEBANG_ENGINE_INVALID;
+  if (parts[0] !== '#!lua') throw shebangEngine(parts[0]!);
   const flags = new Set<string>();
   for (const part of parts.slice(1)) {
-    if (!part.startsWith('flags=')) throw err(`Unknown lua shebang option: ${part}`);
+    if (!part.startsWith('flags=')) throw shebangOption(part);
     for (const f of part.slice(6).split(',')) {
       if (f === '') continue;
-      if (!SCRIPT_FLAGS.has(f)) throw err(`Unexpected flag in script shebang: ${f}`);
+      if (!SCRIPT_FLAGS.has(f)) throw shebangFlag(f);
       flags.add(f);
     }
   }
   return { luaBody: body.slice(eol), flags, shebang: true };
 }
 
-export const NOSCRIPT = new ReplyError('NOSCRIPT No matching script. Please use EVAL.');
+export { NOSCRIPT };

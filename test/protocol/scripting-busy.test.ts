@@ -9,6 +9,7 @@ import { describe, before, after, test } from 'node:test';
 import { startNodis } from '../helpers/servers.js';
 import { RespClient } from '../helpers/resp-client.js';
 import type { RunningServer } from '../../src/index.js';
+import { scripting } from '../../src/scripting/scripting.js';
 
 const BUSY = '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n';
 
@@ -129,5 +130,66 @@ describe('engine restarts', () => {
     assert.equal(await c.call('EVALSHA', sha, 0, 'z'), '$8\r\ncached z\r\n');
     c.close();
     await server.stop();
+  });
+});
+
+describe('scripts on the server thread (src/scripting/main-lua.ts)', () => {
+  let server: RunningServer;
+  const place = (sha: string): string | undefined => scripting(server.server).scripts.get(sha)?.place;
+  /** Runs `args` until a quick run on the worker promotes the script (promotion is timed: retry on a busy machine). */
+  async function promote(c: RespClient, sha: string, args: (string | number)[], reply: string): Promise<void> {
+    for (let i = 0; i < 50 && place(sha) !== 'main'; i++) assert.equal(await c.call('EVALSHA', sha, ...args), reply);
+    assert.equal(place(sha), 'main');
+  }
+  before(async () => {
+    server = await startNodis({ config: { 'busy-reply-threshold': '200' } });
+    const c = await RespClient.connect(server.port);
+    await c.call('EVAL', 'return 1', 0);
+    c.close();
+    // The server-thread engine loads asynchronously on first use.
+    const engine = scripting(server.server).engine as unknown as { main: unknown };
+    for (let i = 0; i < 200 && engine.main === null; i++) await new Promise((r) => setTimeout(r, 50));
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  test('a script that spins before writing moves to the worker, where BUSY and SCRIPT KILL work', async () => {
+    const runner = await RespClient.connect(server.port);
+    const other = await RespClient.connect(server.port);
+    const sha = (await runner.call('SCRIPT', 'LOAD', "if ARGV[1] == 'spin' then while true do end end return redis.call('GET', KEYS[1])")).split('\r\n')[1]!;
+    await other.call('SET', 'k', 'v');
+    await promote(runner, sha, [1, 'k', 'quick'], '$1\r\nv\r\n');
+    assert.equal(await runner.call('EVALSHA', sha, 1, 'k', 'quick'), '$1\r\nv\r\n');
+    runner.send('EVALSHA', sha, 1, 'k', 'spin');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await other.call('GET', 'k'), BUSY);
+    assert.equal(await other.call('SCRIPT', 'KILL'), '+OK\r\n');
+    assert.match(await runner.read(), /^-ERR Script killed by user with SCRIPT KILL\.\.\./);
+    // Back on the worker until a quick run there promotes it again.
+    assert.equal(place(sha), undefined);
+    await promote(runner, sha, [1, 'k', 'quick'], '$1\r\nv\r\n');
+    runner.close();
+    other.close();
+  });
+
+  test('a script that wrote before running long finishes on the server thread, atomically, and goes back to the worker', async () => {
+    const runner = await RespClient.connect(server.port);
+    const other = await RespClient.connect(server.port);
+    const body = "redis.call('SET', KEYS[1], 'x') if ARGV[1] == 'slow' then local i = 0 while i < 20000000 do i = i + 1 end end redis.call('SET', KEYS[1], ARGV[1]) return 1";
+    const sha = (await runner.call('SCRIPT', 'LOAD', body)).split('\r\n')[1]!;
+    await promote(runner, sha, [1, 'w', 'quick'], ':1\r\n');
+    runner.send('EVALSHA', sha, 1, 'w', 'slow');
+    other.send('GET', 'w');
+    assert.equal(await runner.read(), ':1\r\n');
+    // Never the half-way 'x': the script ran whole before GET.
+    assert.equal(await other.read(), '$4\r\nslow\r\n');
+    assert.equal(place(sha), undefined);
+    // A script fast-path.ts refuses stays on the worker.
+    const fmt = (await runner.call('SCRIPT', 'LOAD', "return string.format('%d', 2^40)")).split('\r\n')[1]!;
+    assert.equal(await runner.call('EVALSHA', fmt, 0), '$13\r\n1099511627776\r\n');
+    assert.notEqual(place(fmt), 'main');
+    runner.close();
+    other.close();
   });
 });
