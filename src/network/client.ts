@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { RespParser, ProtocolError, type ParserLimits } from './resp-parser.js';
 import { ReplyWriter } from './reply-writer.js';
 import { protocolError } from '../errors.js';
+import { directWriter, type DirectWriter } from './direct-write.js';
 import type { Database } from '../keyspace/db.js';
 import type { Server } from '../server.js';
 import type { BlockState } from '../blocking/blocking.js';
@@ -74,6 +75,8 @@ export class Client {
   inputPaused = false;
   /** The connection this client came in on: a TCP socket or a unix socket. */
   readonly isUnixSocket: boolean;
+  /** Replies go straight to the socket's handle when Node lets us (direct-write.ts). */
+  private readonly direct: DirectWriter | null;
 
   constructor(
     readonly id: number,
@@ -91,6 +94,7 @@ export class Client {
     this.createdAt = Date.now();
     this.lastInteraction = this.createdAt;
     this.isUnixSocket = unixSocket ?? (socket !== null && addr.startsWith('/'));
+    this.direct = socket === null ? null : directWriter(socket, () => this.close());
   }
 
   get dbIndex(): number {
@@ -177,7 +181,9 @@ export class Client {
     if (chunks !== null) {
       // Writing counts as interaction for `timeout`, as in Redis's writeToClient.
       this.lastInteraction = this.server.nowMs;
-      if (chunks.length === 1) this.send(socket, chunks[0]!);
+      if (this.direct !== null) {
+        for (let i = 0; i < chunks.length && !this.closed; i++) this.send(socket, chunks[i]!);
+      } else if (chunks.length === 1) this.send(socket, chunks[0]!);
       else {
         socket.cork();
         for (const c of chunks) this.send(socket, c);
@@ -195,7 +201,9 @@ export class Client {
   private send(socket: Socket, chunk: Buffer | string): void {
     this.netOut += chunk.length;
     this.server.stats.netOutputBytes += chunk.length;
-    if (typeof chunk === 'string') socket.write(chunk, 'latin1');
+    if (this.direct !== null) {
+      if (!this.direct.write(chunk)) this.close();
+    } else if (typeof chunk === 'string') socket.write(chunk, 'latin1');
     else socket.write(chunk);
   }
 
@@ -216,6 +224,6 @@ export class Client {
 
   /** Bytes waiting to go out: our buffer plus the socket's own queue (omem, output limits). */
   get outputBytes(): number {
-    return this.w.pendingBytes + (this.socket?.writableLength ?? 0);
+    return this.w.pendingBytes + (this.direct?.queuedBytes ?? 0) + (this.socket?.writableLength ?? 0);
   }
 }

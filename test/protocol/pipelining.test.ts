@@ -19,11 +19,21 @@ function instrument(server: RunningServer): { writes: () => number; reads: () =>
   const socket = c.socket!;
   let writes = 0;
   let reads = 0;
-  const write = socket.write.bind(socket) as (...a: unknown[]) => boolean;
-  (socket as unknown as { write: (...a: unknown[]) => boolean }).write = (...a: unknown[]) => {
-    writes++;
-    return write(...a);
+  // Replies leave through socket.write or, when Node allows it, straight through the socket's
+  // handle (src/network/direct-write.ts); both end in one of the handle's write methods.
+  type Writes = Record<string, (...a: unknown[]) => unknown>;
+  const count = (target: Writes, method: string): void => {
+    const original = target[method];
+    if (typeof original !== 'function') return;
+    const bound = original.bind(target);
+    target[method] = (...a: unknown[]) => {
+      writes++;
+      return bound(...a);
+    };
   };
+  const handle = (socket as unknown as { _handle: Writes | null })._handle;
+  assert.ok(handle !== null);
+  for (const method of ['writeBuffer', 'writeLatin1String', 'writeUtf8String', 'writeAsciiString', 'writev']) count(handle, method);
   const onData = c.onData.bind(c);
   c.onData = (chunk: Buffer) => {
     reads++;
