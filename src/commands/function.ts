@@ -10,6 +10,7 @@ import { replyHelp } from './help.js';
 import { scripting } from '../scripting/scripting.js';
 import { Msg } from '../scripting/channel.js';
 import { writeScriptResult } from '../scripting/result.js';
+import { scriptFailed } from './scripting-cmd.js';
 import { parseInt64 } from '../util/numbers.js';
 import { globMatch } from '../util/glob.js';
 import { RdbOutput } from '../persistence/rdb/output.js';
@@ -28,7 +29,9 @@ function fcall(c: Client, argv: string[], readOnly: boolean): void {
   const noWrites = fn.flags.includes('no-writes');
   if (readOnly && !noWrites) throw SCRIPT_WRITE_FLAG_RO;
   const ctx = { caller: c, name: fn.name, isFunction: true, readOnly: readOnly || noWrites, wrote: false, startedAt: performance.now() };
-  s.engine.run(ctx, Msg.Fcall, [fn.name, String(n), ...argv.slice(3)], (done) => writeScriptResult(c, done[0] ?? 'N'));
+  s.engine.run(ctx, Msg.Fcall, [fn.name, String(n), ...argv.slice(3)], (done) => {
+    if (writeScriptResult(c, done[0] ?? 'N', s.engine.commandErrors)) scriptFailed(c, argv);
+  });
 }
 
 function list(c: Client, argv: string[]): void {

@@ -60,7 +60,7 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, readOnly: boolea
     // to the worker until a quick run there promotes it again.
     if (r === null || r.slow) delete script.place;
     if (r !== null) {
-      writeLuaValue(c, r.value, sha);
+      if (writeLuaValue(c, r.value, sha, s.engine.commandErrors)) scriptFailed(c, argv);
       return;
     }
   }
@@ -68,17 +68,28 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, readOnly: boolea
   let synchronous = true;
   s.engine.run(ctx, Msg.Eval, parts, (done) => {
     if (done[0] === 'C') {
-      c.w.error(`ERR Error compiling script (new function): ${done[1]!}`);
+      c.w.error(scriptCompileError(done[1]!).reply);
       c.server.countError('ERR');
+      scriptFailed(c, argv);
       return;
     }
     // A quick run on the worker promotes the script to the server thread, if fast-path allows.
     if (script.place === undefined && synchronous && performance.now() - ctx.startedAt < PROMOTE_MS) {
       script.place = mainThreadEligible(script.luaBody) ? 'main' : 'worker';
     }
-    writeScriptResult(c, done[0] ?? 'N');
+    if (writeScriptResult(c, done[0] ?? 'N', s.engine.commandErrors)) scriptFailed(c, argv);
   });
   synchronous = false;
+}
+
+/**
+ * An EVAL/FCALL that replied with an error is a failed call in INFO commandstats, as in Redis;
+ * the handler writes the reply itself (it may come after busy-reply-threshold), so the
+ * dispatcher can't tell.
+ */
+export function scriptFailed(c: Client, argv: readonly string[]): void {
+  const cmd = c.server.commands.lookup(argv[0]!);
+  if (cmd !== undefined) cmd.stats.failedCalls++;
 }
 
 /** A worker run shorter than this moves a script to the server thread (see main-lua.ts). */

@@ -68,6 +68,8 @@ export class ScriptEngine {
   private mainLoading = false;
   /** Set by callCommand: the command wrote, or may have been seen by others (publish...). */
   private effects = false;
+  /** Error replies of the commands the current script ran: already counted in errorstats. */
+  readonly commandErrors = new Set<string>();
 
   constructor(private readonly server: Server) {
     this.scriptClient = server.createFakeClient();
@@ -220,6 +222,7 @@ export class ScriptEngine {
       return reply;
     };
     this.running = ctx;
+    this.commandErrors.clear();
     this.scriptClient.db = ctx.caller.db;
     main.setBudget(mayYield ? MAIN_BUDGET_FUEL : FUEL_CAP);
     let value: ReplyValue;
@@ -253,6 +256,7 @@ export class ScriptEngine {
       else this.known.add(sha);
     }
     this.running = ctx;
+    this.commandErrors.clear();
     this.killed = null;
     this.scriptClient.db = ctx.caller.db;
     ch.send(kind, parts);
@@ -410,6 +414,8 @@ export class ScriptEngine {
       ctx.wrote = true;
       this.effects = true;
     }
-    return c.w.takeString();
+    const reply = c.w.takeString();
+    if (reply.charCodeAt(0) === 45 /* - */) this.commandErrors.add(reply.slice(1, reply.length - 2));
+    return reply;
   }
 }

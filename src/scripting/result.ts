@@ -1,15 +1,17 @@
 /**
  * Writes the driver's encoding of a script's return value (see `encode` in driver-source.ts)
  * as the caller's reply, in the caller's protocol: B bulk, I integer, N null, T/F boolean,
- * E error, S status, D double, G big number, V verbatim, A array, M map, Z set.
+ * E error, S status, D double, G big number, V verbatim, A array, M map, Z set. Returns true
+ * when the reply holds an error (the call failed, for commandstats).
  */
 import type { ReplyValue, ReplyErrorMeta } from 'lua-redis-wasm';
 import type { Client } from '../network/client.js';
 import { sanitizeErrorText } from '../errors.js';
 
-export function writeScriptResult(c: Client, text: string): void {
+export function writeScriptResult(c: Client, text: string, counted: ReadonlySet<string>): boolean {
   const w = c.w;
   let pos = 0;
+  let failed = false;
   const until = (ch: string): string => {
     const end = text.indexOf(ch, pos);
     const s = text.slice(pos, end);
@@ -41,13 +43,10 @@ export function writeScriptResult(c: Client, text: string): void {
       case 'F':
         w.boolean(tag === 'T');
         return;
-      case 'E': {
-        const msg = sanitizeErrorText(sized());
-        w.error(msg);
-        const space = msg.indexOf(' ');
-        c.server.countError(space === -1 ? msg : msg.slice(0, space));
+      case 'E':
+        replyScriptError(c, sized(), text[0] === 'E' ? counted : null);
+        failed = true;
         return;
-      }
       case 'S':
         w.simple(sized().replace(/[\r\n]/g, ' '));
         return;
@@ -88,49 +87,65 @@ export function writeScriptResult(c: Client, text: string): void {
     }
   };
   one();
+  return failed;
 }
 
-/** A value from a run on the server thread (main-lua.ts), decoded by lua-redis-wasm. */
-export function writeLuaValue(c: Client, v: ReplyValue, sha: string): void {
+/**
+ * A script's error reply. Redis counts an error once (afterErrorReply's
+ * ERR_REPLY_FLAG_NO_STATS_UPDATE): a command's error that the script raised or returned as its
+ * own reply was already counted when the command replied inside the script. `counted` holds
+ * those texts for a top-level reply (null for an error nested in an array, always counted).
+ */
+function replyScriptError(c: Client, text: string, counted: ReadonlySet<string> | null): void {
+  const msg = sanitizeErrorText(text);
+  c.w.error(msg);
+  const suffix = msg.lastIndexOf(' script: ');
+  if (counted !== null && counted.has(suffix === -1 ? msg : msg.slice(0, suffix))) return;
+  const space = msg.indexOf(' ');
+  c.server.countError(space === -1 ? msg : msg.slice(0, space));
+}
+
+/**
+ * A value from a run on the server thread (main-lua.ts), decoded by lua-redis-wasm. Returns
+ * true when it holds an error (a failed call in commandstats, as for Redis, even nested).
+ * `counted`: see replyScriptError (null inside arrays).
+ */
+export function writeLuaValue(c: Client, v: ReplyValue, sha: string, counted: ReadonlySet<string> | null): boolean {
   const w = c.w;
-  if (v === null) return w.nullBulk();
-  if (typeof v === 'number') return w.integer(v);
+  if (v === null) w.nullBulk();
+  else if (typeof v === 'number') w.integer(v);
   // The engine saturates out-of-range numbers; Redis's (long long) cast gives LLONG_MIN.
-  if (typeof v === 'bigint') return w.integer(v === LLONG_MAX ? LLONG_MIN : v);
-  if (typeof v === 'boolean') return w.boolean(v);
-  if (Buffer.isBuffer(v)) return w.bulk(v.latin1Slice(0, v.length));
-  if (Array.isArray(v)) {
+  else if (typeof v === 'bigint') w.integer(v === LLONG_MAX ? LLONG_MIN : v);
+  else if (typeof v === 'boolean') w.boolean(v);
+  else if (Buffer.isBuffer(v)) w.bulk(v.latin1Slice(0, v.length));
+  else if (Array.isArray(v)) {
     w.arrayHeader(v.length);
-    for (const x of v) writeLuaValue(c, x, sha);
-    return;
-  }
-  if ('err' in v) {
-    const msg = sanitizeErrorText(scriptErrorText(v, sha));
-    w.error(msg);
-    const space = msg.indexOf(' ');
-    c.server.countError(space === -1 ? msg : msg.slice(0, space));
-    return;
-  }
-  if ('ok' in v) return w.simple(v.ok.latin1Slice(0, v.ok.length).replace(/[\r\n]/g, ' '));
-  if ('double' in v) return w.double(v.double);
-  if ('big_number' in v) {
+    let failed = false;
+    for (const x of v) failed = writeLuaValue(c, x, sha, null) || failed;
+    return failed;
+  } else if ('err' in v) {
+    replyScriptError(c, scriptErrorText(v, sha), counted);
+    return true;
+  } else if ('ok' in v) w.simple(v.ok.latin1Slice(0, v.ok.length).replace(/[\r\n]/g, ' '));
+  else if ('double' in v) w.double(v.double);
+  else if ('big_number' in v) {
     const s = v.big_number.latin1Slice(0, v.big_number.length).replace(/[\r\n]/g, ' ');
-    return w.resp === 3 ? w.raw(`(${s}\r\n`) : w.bulk(s);
-  }
-  if ('verbatim_string' in v) {
+    if (w.resp === 3) w.raw(`(${s}\r\n`);
+    else w.bulk(s);
+  } else if ('verbatim_string' in v) {
     const { format, string } = v.verbatim_string;
-    return w.verbatim(string.latin1Slice(0, string.length), format.latin1Slice(0, format.length));
-  }
-  if ('map' in v) {
+    w.verbatim(string.latin1Slice(0, string.length), format.latin1Slice(0, format.length));
+  } else if ('map' in v) {
     w.mapHeader(v.map.length);
     for (const [k, x] of v.map) {
-      writeLuaValue(c, k, sha);
-      writeLuaValue(c, x, sha);
+      writeLuaValue(c, k, sha, null);
+      writeLuaValue(c, x, sha, null);
     }
-    return;
+  } else {
+    w.setHeader(v.set.length);
+    for (const x of v.set) writeLuaValue(c, x, sha, null);
   }
-  w.setHeader(v.set.length);
-  for (const x of v.set) writeLuaValue(c, x, sha);
+  return false;
 }
 
 const LLONG_MAX = 9223372036854775807n;
