@@ -3,59 +3,38 @@
  * ordered by score then member bytes (latin1 string order is byte order), as Redis's
  * zskiplist. Chosen over a skiplist of node objects because a lookup in a 1M-member set
  * touches ~4 nodes whose keys sit side by side in typed arrays, instead of ~20 scattered
- * node objects (cache misses dominate at that size), and a leaf holds 64 pairs in two
- * arrays instead of 64 objects with two arrays each.
+ * node objects (cache misses dominate at that size).
  *
- * Leaves hold scores (Float64Array) and members (a packed array), linked both ways for
- * range walks. Inner nodes hold, per child, its element count (for ranks) and a separator:
- * a lower bound of the child's keys (the child's first key when it was placed; it may go
- * stale-low after deletions, which keeps every search correct: a key >= separator i and
- * < separator i+1 can only be in child i). Every operation is O(log n); a leaf at a quarter
- * full borrows from or merges with a sibling, so the tree stays shallow and dense.
+ * Leaves are not objects: leaf `id` owns slots [id*64, id*64+64) of two pools shared by
+ * every leaf of the tree (scores in one Float64Array, members in one packed array), with
+ * its length and both-way links in Int32Arrays. Visiting a leaf of a big set then costs
+ * the cache lines of its keys, not a chain of object, typed-array and backing-store loads.
+ * Inner nodes (few: ~1 per 40 leaves, cache-resident) are objects holding, per child, its
+ * element count (for ranks) and a separator: a lower bound of the child's keys (the child's
+ * first key when it was placed; it may go stale-low after deletions, which keeps every
+ * search correct: a key >= separator i and < separator i+1 can only be in child i).
+ * Every operation is O(log n); a leaf at a quarter full borrows from or merges with a
+ * sibling, so the tree stays shallow and dense.
  */
 
 const LEAF_CAP = 64;
 const INNER_CAP = 64;
-/** A single-leaf tree (a small sorted set) starts with room for this many and doubles. */
+/** A small set (one leaf) starts with room for this many pairs and doubles. */
 const FIRST_CAP = 4;
 /** log_16(2^31) < 8 levels even with quarter-full nodes; room to spare. */
 const MAX_DEPTH = 32;
-
-class Leaf {
-  n = 0;
-  scores: Float64Array;
-  members: string[];
-  prev: Leaf | null = null;
-  next: Leaf | null = null;
-  constructor(cap: number) {
-    this.scores = new Float64Array(cap);
-    this.members = new Array<string>(cap).fill('');
-  }
-}
+const NONE = -1;
 
 class Inner {
   n = 0;
-  readonly children: Node[] = [];
+  /** Child nodes, when the level below is inner nodes. */
+  readonly children: Inner[] = [];
+  /** Child leaf ids, when the level below is leaves. */
+  readonly leaves = new Int32Array(INNER_CAP);
   readonly counts = new Int32Array(INNER_CAP);
   readonly sepScores = new Float64Array(INNER_CAP);
   readonly sepMembers: string[] = new Array<string>(INNER_CAP).fill('');
-}
-
-type Node = Leaf | Inner;
-
-/** First index in a leaf whose pair is not before (score, member). */
-function leafLowerBound(leaf: Leaf, score: number, member: string): number {
-  const s = leaf.scores;
-  const m = leaf.members;
-  let lo = 0;
-  let hi = leaf.n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const ms = s[mid]!;
-    if (ms < score || (ms === score && m[mid]! < member)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  constructor(readonly bottom: boolean) {}
 }
 
 /** The child that holds (or would hold) (score, member): the last whose separator is <= it. */
@@ -80,116 +59,190 @@ function sumCounts(node: Inner, end: number): number {
   return sum;
 }
 
-/** Moves leaf entries [from, from+len) of `src` to `dst` at `at` (regions may overlap when src === dst). */
-function moveLeaf(src: Leaf, from: number, dst: Leaf, at: number, len: number): void {
-  if (len <= 0) return;
-  dst.scores.set(src.scores.subarray(from, from + len), at);
-  const sm = src.members;
-  const dm = dst.members;
-  if (src === dst && at > from) for (let k = len - 1; k >= 0; k--) dm[at + k] = sm[from + k]!;
-  else for (let k = 0; k < len; k++) dm[at + k] = sm[from + k]!;
-}
-
+/** Moves inner entries [from, from+len) of `src` to `dst` at `at` (regions may overlap when src === dst). */
 function moveInner(src: Inner, from: number, dst: Inner, at: number, len: number): void {
   if (len <= 0) return;
   dst.counts.set(src.counts.subarray(from, from + len), at);
   dst.sepScores.set(src.sepScores.subarray(from, from + len), at);
+  if (src.bottom) dst.leaves.set(src.leaves.subarray(from, from + len), at);
   const sc = src.children;
   const dc = dst.children;
   const sm = src.sepMembers;
   const dm = dst.sepMembers;
   if (src === dst && at > from) {
     for (let k = len - 1; k >= 0; k--) {
-      dc[at + k] = sc[from + k]!;
+      if (!src.bottom) dc[at + k] = sc[from + k]!;
       dm[at + k] = sm[from + k]!;
     }
   } else {
     for (let k = 0; k < len; k++) {
-      dc[at + k] = sc[from + k]!;
+      if (!src.bottom) dc[at + k] = sc[from + k]!;
       dm[at + k] = sm[from + k]!;
     }
   }
 }
 
 export class ZTree {
-  private root: Node = new Leaf(FIRST_CAP);
+  /** The root when height > 0. */
+  private rootInner: Inner | null = null;
+  /** The root leaf when height is 0. */
+  private rootLeaf = 0;
   /** Inner levels above the leaves (0: the root is a leaf). */
   private height = 0;
   size = 0;
+  // Leaf pools: leaf `id` owns [id * LEAF_CAP, id * LEAF_CAP + capacity).
+  private scores = new Float64Array(FIRST_CAP);
+  private members: string[] = new Array<string>(FIRST_CAP).fill('');
+  private leafN = new Int32Array(4);
+  private leafNext = new Int32Array(4).fill(NONE);
+  private leafPrev = new Int32Array(4).fill(NONE);
+  private leafIds = 1;
+  private readonly freeLeaves: number[] = [];
   /** The path of the current insert/delete: inner node and child index per level. */
   private readonly pathNodes: Inner[] = [];
   private readonly pathIdx = new Int32Array(MAX_DEPTH);
   /** Set by locate(): the index inside the returned leaf. */
   private locIdx = 0;
 
-  insert(score: number, member: string): void {
-    let node = this.root;
-    const h = this.height;
-    for (let d = 0; d < h; d++) {
-      const inner = node as Inner;
-      const i = childFor(inner, score, member);
-      inner.counts[i]!++;
-      this.pathNodes[d] = inner;
-      this.pathIdx[d] = i;
-      node = inner.children[i]!;
+  private allocLeaf(): number {
+    const id = this.freeLeaves.pop() ?? this.leafIds++;
+    const need = (id + 1) * LEAF_CAP;
+    if (this.scores.length < need) this.growPool(need);
+    if (id >= this.leafN.length) {
+      const len = this.leafN.length * 2;
+      const n = new Int32Array(len);
+      n.set(this.leafN);
+      const next = new Int32Array(len).fill(NONE);
+      next.set(this.leafNext);
+      const prev = new Int32Array(len).fill(NONE);
+      prev.set(this.leafPrev);
+      this.leafN = n;
+      this.leafNext = next;
+      this.leafPrev = prev;
     }
-    const leaf = node as Leaf;
-    const pos = leafLowerBound(leaf, score, member);
-    this.size++;
-    if (leaf.n === leaf.scores.length) {
-      if (leaf.n < LEAF_CAP) this.growLeaf(leaf);
-      else {
-        this.splitLeafAndInsert(leaf, pos, score, member);
-        return;
+    this.leafN[id] = 0;
+    this.leafNext[id] = NONE;
+    this.leafPrev[id] = NONE;
+    return id;
+  }
+
+  private freeLeaf(id: number): void {
+    this.members.fill('', id * LEAF_CAP, id * LEAF_CAP + this.leafN[id]!);
+    this.leafN[id] = 0;
+    this.freeLeaves.push(id);
+  }
+
+  private growPool(min: number): void {
+    const len = Math.max(min, this.scores.length * 2);
+    const scores = new Float64Array(len);
+    scores.set(this.scores);
+    const members = new Array<string>(len).fill('');
+    const old = this.members;
+    for (let k = 0; k < old.length; k++) members[k] = old[k]!;
+    this.scores = scores;
+    this.members = members;
+  }
+
+  /** First index in leaf `id` whose pair is not before (score, member). */
+  private lowerBound(id: number, score: number, member: string): number {
+    const s = this.scores;
+    const m = this.members;
+    const base = id * LEAF_CAP;
+    let lo = 0;
+    let hi = this.leafN[id]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const ms = s[base + mid]!;
+      if (ms < score || (ms === score && m[base + mid]! < member)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Moves pairs [from, from+len) of leaf `src` to leaf `dst` at `at` (may overlap when src === dst). */
+  private moveLeaf(src: number, from: number, dst: number, at: number, len: number): void {
+    if (len <= 0) return;
+    const a = src * LEAF_CAP + from;
+    const b = dst * LEAF_CAP + at;
+    this.scores.copyWithin(b, a, a + len);
+    const m = this.members;
+    if (b > a) for (let k = len - 1; k >= 0; k--) m[b + k] = m[a + k]!;
+    else for (let k = 0; k < len; k++) m[b + k] = m[a + k]!;
+  }
+
+  insert(score: number, member: string): void {
+    const h = this.height;
+    let leaf = this.rootLeaf;
+    if (h > 0) {
+      let node = this.rootInner!;
+      for (let d = 0; ; d++) {
+        const i = childFor(node, score, member);
+        node.counts[i]!++;
+        this.pathNodes[d] = node;
+        this.pathIdx[d] = i;
+        if (d === h - 1) {
+          leaf = node.leaves[i]!;
+          break;
+        }
+        node = node.children[i]!;
       }
     }
-    moveLeaf(leaf, pos, leaf, pos + 1, leaf.n - pos);
-    leaf.scores[pos] = score;
-    leaf.members[pos] = member;
-    leaf.n++;
+    const pos = this.lowerBound(leaf, score, member);
+    this.size++;
+    const n = this.leafN[leaf]!;
+    if (n === LEAF_CAP) {
+      this.splitAndInsert(leaf, pos, score, member);
+      return;
+    }
+    // Only a lone first leaf has less room than LEAF_CAP: the pool grows with it.
+    if (leaf * LEAF_CAP + n === this.scores.length) this.growPool(leaf * LEAF_CAP + Math.min(LEAF_CAP, n * 2));
+    this.moveLeaf(leaf, pos, leaf, pos + 1, n - pos);
+    const at = leaf * LEAF_CAP + pos;
+    this.scores[at] = score;
+    this.members[at] = member;
+    this.leafN[leaf] = n + 1;
   }
 
-  private growLeaf(leaf: Leaf): void {
-    const cap = Math.min(LEAF_CAP, leaf.scores.length * 2);
-    const scores = new Float64Array(cap);
-    scores.set(leaf.scores.subarray(0, leaf.n));
-    const members = new Array<string>(cap).fill('');
-    for (let k = 0; k < leaf.n; k++) members[k] = leaf.members[k]!;
-    leaf.scores = scores;
-    leaf.members = members;
-  }
-
-  private splitLeafAndInsert(leaf: Leaf, pos: number, score: number, member: string): void {
-    const right = new Leaf(LEAF_CAP);
+  private splitAndInsert(leaf: number, pos: number, score: number, member: string): void {
+    const right = this.allocLeaf();
     // Appending past the last leaf (ascending loads) leaves the left leaf full, not half.
-    const mid = pos === LEAF_CAP && leaf.next === null ? LEAF_CAP : LEAF_CAP >> 1;
-    moveLeaf(leaf, mid, right, 0, LEAF_CAP - mid);
-    right.n = LEAF_CAP - mid;
-    leaf.n = mid;
-    right.next = leaf.next;
-    if (right.next !== null) right.next.prev = right;
-    right.prev = leaf;
-    leaf.next = right;
+    const mid = pos === LEAF_CAP && this.leafNext[leaf] === NONE ? LEAF_CAP : LEAF_CAP >> 1;
+    this.moveLeaf(leaf, mid, right, 0, LEAF_CAP - mid);
+    this.members.fill('', leaf * LEAF_CAP + mid, leaf * LEAF_CAP + LEAF_CAP);
+    this.leafN[right] = LEAF_CAP - mid;
+    this.leafN[leaf] = mid;
+    const after = this.leafNext[leaf]!;
+    this.leafNext[right] = after;
+    if (after !== NONE) this.leafPrev[after] = right;
+    this.leafPrev[right] = leaf;
+    this.leafNext[leaf] = right;
     const target = pos < mid ? leaf : right;
     const at = pos < mid ? pos : pos - mid;
-    moveLeaf(target, at, target, at + 1, target.n - at);
-    target.scores[at] = score;
-    target.members[at] = member;
-    target.n++;
-    this.addChild(this.height - 1, leaf, right, right.scores[0]!, right.members[0]!, leaf.n, right.n);
+    const tn = this.leafN[target]!;
+    this.moveLeaf(target, at, target, at + 1, tn - at);
+    this.scores[target * LEAF_CAP + at] = score;
+    this.members[target * LEAF_CAP + at] = member;
+    this.leafN[target] = tn + 1;
+    const rb = right * LEAF_CAP;
+    this.addChild(this.height - 1, leaf, right, this.scores[rb]!, this.members[rb]!, this.leafN[leaf]!, this.leafN[right]!);
   }
 
   /** Puts `right` after `left` in the level-`level` node of the path (a new root above level 0). */
-  private addChild(level: number, left: Node, right: Node, sepScore: number, sepMember: string, leftCount: number, rightCount: number): void {
+  private addChild(level: number, left: Inner | number, right: Inner | number, sepScore: number, sepMember: string, leftCount: number, rightCount: number): void {
     if (level < 0) {
-      const r = new Inner();
-      r.children.push(left, right);
+      const r = new Inner(typeof left === 'number');
+      if (typeof left === 'number') {
+        r.leaves[0] = left;
+        r.leaves[1] = right as number;
+      } else {
+        r.children.push(left, right as Inner);
+      }
       r.n = 2;
       r.counts[0] = leftCount;
       r.counts[1] = rightCount;
       r.sepScores[1] = sepScore;
       r.sepMembers[1] = sepMember;
-      this.root = r;
+      this.rootInner = r;
       this.height++;
       return;
     }
@@ -200,12 +253,12 @@ export class ZTree {
     let at = i + 1;
     let q: Inner | null = null;
     if (p.n === INNER_CAP) {
-      q = new Inner();
+      q = new Inner(p.bottom);
       const mid = INNER_CAP >> 1;
       moveInner(p, mid, q, 0, INNER_CAP - mid);
       q.n = INNER_CAP - mid;
       p.n = mid;
-      p.children.length = mid;
+      if (!p.bottom) p.children.length = mid;
       p.sepMembers.fill('', mid);
       if (at > mid) {
         target = q;
@@ -213,7 +266,8 @@ export class ZTree {
       }
     }
     moveInner(target, at, target, at + 1, target.n - at);
-    target.children[at] = right;
+    if (target.bottom) target.leaves[at] = right as number;
+    else target.children[at] = right as Inner;
     target.counts[at] = rightCount;
     target.sepScores[at] = sepScore;
     target.sepMembers[at] = sepMember;
@@ -223,24 +277,31 @@ export class ZTree {
 
   /** Removes (score, member); false when absent. */
   delete(score: number, member: string): boolean {
-    let node = this.root;
     const h = this.height;
-    for (let d = 0; d < h; d++) {
-      const inner = node as Inner;
-      const i = childFor(inner, score, member);
-      this.pathNodes[d] = inner;
-      this.pathIdx[d] = i;
-      node = inner.children[i]!;
+    let leaf = this.rootLeaf;
+    if (h > 0) {
+      let node = this.rootInner!;
+      for (let d = 0; ; d++) {
+        const i = childFor(node, score, member);
+        this.pathNodes[d] = node;
+        this.pathIdx[d] = i;
+        if (d === h - 1) {
+          leaf = node.leaves[i]!;
+          break;
+        }
+        node = node.children[i]!;
+      }
     }
-    const leaf = node as Leaf;
-    const pos = leafLowerBound(leaf, score, member);
-    if (pos >= leaf.n || leaf.members[pos] !== member || leaf.scores[pos] !== score) return false;
+    const pos = this.lowerBound(leaf, score, member);
+    const n = this.leafN[leaf]!;
+    const at = leaf * LEAF_CAP + pos;
+    if (pos >= n || this.members[at] !== member || this.scores[at] !== score) return false;
     for (let d = 0; d < h; d++) this.pathNodes[d]!.counts[this.pathIdx[d]!]!--;
-    moveLeaf(leaf, pos + 1, leaf, pos, leaf.n - pos - 1);
-    leaf.n--;
-    leaf.members[leaf.n] = '';
+    this.moveLeaf(leaf, pos + 1, leaf, pos, n - pos - 1);
+    this.members[leaf * LEAF_CAP + n - 1] = '';
+    this.leafN[leaf] = n - 1;
     this.size--;
-    if (h > 0 && leaf.n < LEAF_CAP >> 2) this.rebalanceLeaf(h - 1);
+    if (h > 0 && n - 1 < LEAF_CAP >> 2) this.rebalanceLeaf(h - 1);
     return true;
   }
 
@@ -250,37 +311,42 @@ export class ZTree {
     const i = this.pathIdx[level]!;
     if (p.n < 2) return;
     const j = i + 1 < p.n ? i : i - 1;
-    const left = p.children[j] as Leaf;
-    const right = p.children[j + 1] as Leaf;
-    const total = left.n + right.n;
+    const left = p.leaves[j]!;
+    const right = p.leaves[j + 1]!;
+    const ln = this.leafN[left]!;
+    const rn = this.leafN[right]!;
+    const total = ln + rn;
     if (total <= (LEAF_CAP * 3) >> 2) {
-      moveLeaf(right, 0, left, left.n, right.n);
-      left.n = total;
-      left.next = right.next;
-      if (left.next !== null) left.next.prev = left;
+      this.moveLeaf(right, 0, left, ln, rn);
+      this.leafN[left] = total;
+      const after = this.leafNext[right]!;
+      this.leafNext[left] = after;
+      if (after !== NONE) this.leafPrev[after] = left;
+      this.freeLeaf(right);
       p.counts[j] = total;
       this.removeChild(level, j + 1);
       return;
     }
     const want = total >> 1;
-    if (left.n < want) {
-      const k = want - left.n;
-      moveLeaf(right, 0, left, left.n, k);
-      moveLeaf(right, k, right, 0, right.n - k);
-      for (let x = right.n - k; x < right.n; x++) right.members[x] = '';
-      right.n -= k;
+    const m = this.members;
+    if (ln < want) {
+      const k = want - ln;
+      this.moveLeaf(right, 0, left, ln, k);
+      this.moveLeaf(right, k, right, 0, rn - k);
+      m.fill('', right * LEAF_CAP + rn - k, right * LEAF_CAP + rn);
+      this.leafN[right] = rn - k;
     } else {
-      const k = left.n - want;
-      moveLeaf(right, 0, right, k, right.n);
-      moveLeaf(left, want, right, 0, k);
-      for (let x = want; x < left.n; x++) left.members[x] = '';
-      right.n += k;
+      const k = ln - want;
+      this.moveLeaf(right, 0, right, k, rn);
+      this.moveLeaf(left, want, right, 0, k);
+      m.fill('', left * LEAF_CAP + want, left * LEAF_CAP + ln);
+      this.leafN[right] = rn + k;
     }
-    left.n = want;
-    p.counts[j] = left.n;
-    p.counts[j + 1] = right.n;
-    p.sepScores[j + 1] = right.scores[0]!;
-    p.sepMembers[j + 1] = right.members[0]!;
+    this.leafN[left] = want;
+    p.counts[j] = want;
+    p.counts[j + 1] = this.leafN[right]!;
+    p.sepScores[j + 1] = this.scores[right * LEAF_CAP]!;
+    p.sepMembers[j + 1] = m[right * LEAF_CAP]!;
   }
 
   /** Drops child `j` of the level-`level` path node; merges or collapses inner nodes that empty out. */
@@ -288,12 +354,17 @@ export class ZTree {
     const p = this.pathNodes[level]!;
     moveInner(p, j + 1, p, j, p.n - j - 1);
     p.n--;
-    p.children.length = p.n;
+    if (!p.bottom) p.children.length = p.n;
     p.sepMembers[p.n] = '';
     if (level === 0) {
-      while (this.height > 0 && (this.root as Inner).n === 1) {
-        this.root = (this.root as Inner).children[0]!;
+      for (let r = this.rootInner; r !== null && r.n === 1; r = this.rootInner) {
         this.height--;
+        if (r.bottom) {
+          this.rootLeaf = r.leaves[0]!;
+          this.rootInner = null;
+        } else {
+          this.rootInner = r.children[0]!;
+        }
       }
       return;
     }
@@ -305,8 +376,8 @@ export class ZTree {
       return;
     }
     const k = pi + 1 < pp.n ? pi : pi - 1;
-    const left = pp.children[k] as Inner;
-    const right = pp.children[k + 1] as Inner;
+    const left = pp.children[k]!;
+    const right = pp.children[k + 1]!;
     if (left.n + right.n > INNER_CAP) return;
     // Right's first child had no separator of its own inside `right`: it takes right's.
     right.sepScores[0] = pp.sepScores[k + 1]!;
@@ -319,36 +390,48 @@ export class ZTree {
 
   /** 0-based rank of (score, member), or -1. */
   rank(score: number, member: string): number {
-    let node = this.root;
+    let leaf = this.rootLeaf;
     let rank = 0;
-    for (let d = 0; d < this.height; d++) {
-      const inner = node as Inner;
-      const i = childFor(inner, score, member);
-      rank += sumCounts(inner, i);
-      node = inner.children[i]!;
+    const h = this.height;
+    if (h > 0) {
+      let node = this.rootInner!;
+      for (let d = 0; ; d++) {
+        const i = childFor(node, score, member);
+        rank += sumCounts(node, i);
+        if (d === h - 1) {
+          leaf = node.leaves[i]!;
+          break;
+        }
+        node = node.children[i]!;
+      }
     }
-    const leaf = node as Leaf;
-    const pos = leafLowerBound(leaf, score, member);
-    return pos < leaf.n && leaf.members[pos] === member ? rank + pos : -1;
+    const pos = this.lowerBound(leaf, score, member);
+    return pos < this.leafN[leaf]! && this.members[leaf * LEAF_CAP + pos] === member ? rank + pos : -1;
   }
 
   /** The leaf holding 0-based `rank` (< size); the index in it is left in locIdx. */
-  private locate(rank: number): Leaf {
-    let node = this.root;
-    for (let d = 0; d < this.height; d++) {
-      const inner = node as Inner;
-      const c = inner.counts;
+  private locate(rank: number): number {
+    const h = this.height;
+    if (h === 0) {
+      this.locIdx = rank;
+      return this.rootLeaf;
+    }
+    let node = this.rootInner!;
+    for (let d = 0; ; d++) {
+      const c = node.counts;
       let i = 0;
       while (rank >= c[i]!) rank -= c[i++]!;
-      node = inner.children[i]!;
+      if (d === h - 1) {
+        this.locIdx = rank;
+        return node.leaves[i]!;
+      }
+      node = node.children[i]!;
     }
-    this.locIdx = rank;
-    return node as Leaf;
   }
 
   memberAt(rank: number): string {
     const leaf = this.locate(rank);
-    return leaf.members[this.locIdx]!;
+    return this.members[leaf * LEAF_CAP + this.locIdx]!;
   }
 
   /**
@@ -356,56 +439,41 @@ export class ZTree {
    * `reverse`) to the output arrays: O(log n + count).
    */
   range(start: number, count: number, reverse: boolean, members: string[], scores: number[]): void {
-    if (count <= 0) return;
-    let leaf: Leaf | null = this.locate(start);
-    let i = this.locIdx;
-    while (count > 0 && leaf !== null) {
-      if (reverse) {
-        for (; i >= 0 && count > 0; i--, count--) {
-          members.push(leaf.members[i]!);
-          scores.push(leaf.scores[i]!);
-        }
-        leaf = leaf.prev;
-        if (leaf !== null) i = leaf.n - 1;
-      } else {
-        for (; i < leaf.n && count > 0; i++, count--) {
-          members.push(leaf.members[i]!);
-          scores.push(leaf.scores[i]!);
-        }
-        leaf = leaf.next;
-        i = 0;
-      }
-    }
+    this.rangeWhile(start, count, reverse, null, members, scores);
   }
 
   /**
    * Like range(), but stops at the first pair for which `inside` is false (the end of a
    * score or lex range), so a LIMIT needs no second search for the range's other end.
    */
-  rangeWhile(start: number, count: number, reverse: boolean, inside: (score: number, member: string) => boolean, members: string[], scores: number[]): void {
+  rangeWhile(start: number, count: number, reverse: boolean, inside: ((score: number, member: string) => boolean) | null, members: string[], scores: number[]): void {
     if (count <= 0 || start < 0 || start >= this.size) return;
-    let leaf: Leaf | null = this.locate(start);
+    let leaf = this.locate(start);
     let i = this.locIdx;
-    while (count > 0 && leaf !== null) {
+    const ps = this.scores;
+    const pm = this.members;
+    while (count > 0 && leaf !== NONE) {
+      const base = leaf * LEAF_CAP;
       if (reverse) {
         for (; i >= 0 && count > 0; i--, count--) {
-          const s = leaf.scores[i]!;
-          const m = leaf.members[i]!;
-          if (!inside(s, m)) return;
+          const s = ps[base + i]!;
+          const m = pm[base + i]!;
+          if (inside !== null && !inside(s, m)) return;
           members.push(m);
           scores.push(s);
         }
-        leaf = leaf.prev;
-        if (leaf !== null) i = leaf.n - 1;
+        leaf = this.leafPrev[leaf]!;
+        if (leaf !== NONE) i = this.leafN[leaf]! - 1;
       } else {
-        for (; i < leaf.n && count > 0; i++, count--) {
-          const s = leaf.scores[i]!;
-          const m = leaf.members[i]!;
-          if (!inside(s, m)) return;
+        const n = this.leafN[leaf]!;
+        for (; i < n && count > 0; i++, count--) {
+          const s = ps[base + i]!;
+          const m = pm[base + i]!;
+          if (inside !== null && !inside(s, m)) return;
           members.push(m);
           scores.push(s);
         }
-        leaf = leaf.next;
+        leaf = this.leafNext[leaf]!;
         i = 0;
       }
     }
@@ -414,8 +482,12 @@ export class ZTree {
   /** Every pair in ascending order. */
   forEach(fn: (member: string, score: number) => void): void {
     if (this.size === 0) return;
-    for (let leaf: Leaf | null = this.locate(0); leaf !== null; leaf = leaf.next) {
-      for (let i = 0; i < leaf.n; i++) fn(leaf.members[i]!, leaf.scores[i]!);
+    const ps = this.scores;
+    const pm = this.members;
+    for (let leaf = this.locate(0); leaf !== NONE; leaf = this.leafNext[leaf]!) {
+      const base = leaf * LEAF_CAP;
+      const n = this.leafN[leaf]!;
+      for (let i = 0; i < n; i++) fn(pm[base + i]!, ps[base + i]!);
     }
   }
 
@@ -424,26 +496,33 @@ export class ZTree {
    * (a score or lex lower bound): O(log n).
    */
   countWhile(below: (score: number, member: string) => boolean): number {
-    let node = this.root;
+    let leaf = this.rootLeaf;
     let total = 0;
-    for (let d = 0; d < this.height; d++) {
-      const inner = node as Inner;
-      let lo = 1;
-      let hi = inner.n;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (below(inner.sepScores[mid]!, inner.sepMembers[mid]!)) lo = mid + 1;
-        else hi = mid;
+    const h = this.height;
+    if (h > 0) {
+      let node = this.rootInner!;
+      for (let d = 0; ; d++) {
+        let lo = 1;
+        let hi = node.n;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (below(node.sepScores[mid]!, node.sepMembers[mid]!)) lo = mid + 1;
+          else hi = mid;
+        }
+        total += sumCounts(node, lo - 1);
+        if (d === h - 1) {
+          leaf = node.leaves[lo - 1]!;
+          break;
+        }
+        node = node.children[lo - 1]!;
       }
-      total += sumCounts(inner, lo - 1);
-      node = inner.children[lo - 1]!;
     }
-    const leaf = node as Leaf;
+    const base = leaf * LEAF_CAP;
     let lo = 0;
-    let hi = leaf.n;
+    let hi = this.leafN[leaf]!;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (below(leaf.scores[mid]!, leaf.members[mid]!)) lo = mid + 1;
+      if (below(this.scores[base + mid]!, this.members[base + mid]!)) lo = mid + 1;
       else hi = mid;
     }
     return total + lo;
@@ -451,36 +530,38 @@ export class ZTree {
 
   /** Structural invariants, for tests: counts, order, separators, leaf links. */
   check(): void {
-    let prevLeaf: Leaf | null = null;
+    let prevLeaf = NONE;
     let lastScore = -Infinity;
     let lastMember: string | null = null;
-    const visit = (node: Node, depth: number, lowS: number, lowM: string | null): number => {
-      if (depth === this.height) {
-        const leaf = node as Leaf;
-        if (leaf.prev !== prevLeaf) throw new Error('leaf prev link');
-        if (prevLeaf !== null && prevLeaf.next !== leaf) throw new Error('leaf next link');
-        prevLeaf = leaf;
-        for (let i = 0; i < leaf.n; i++) {
-          const s = leaf.scores[i]!;
-          const m = leaf.members[i]!;
-          if (lastMember !== null && !(lastScore < s || (lastScore === s && lastMember < m))) throw new Error('order');
-          if (lowM !== null && (s < lowS || (s === lowS && m < lowM))) throw new Error('separator');
-          lastScore = s;
-          lastMember = m;
-        }
-        return leaf.n;
+    const visitLeaf = (leaf: number, lowS: number, lowM: string | null): number => {
+      if (this.leafPrev[leaf] !== prevLeaf) throw new Error('leaf prev link');
+      if (prevLeaf !== NONE && this.leafNext[prevLeaf] !== leaf) throw new Error('leaf next link');
+      prevLeaf = leaf;
+      const n = this.leafN[leaf]!;
+      for (let i = 0; i < n; i++) {
+        const s = this.scores[leaf * LEAF_CAP + i]!;
+        const m = this.members[leaf * LEAF_CAP + i]!;
+        if (lastMember !== null && !(lastScore < s || (lastScore === s && lastMember < m))) throw new Error('order');
+        if (lowM !== null && (s < lowS || (s === lowS && m < lowM))) throw new Error('separator');
+        lastScore = s;
+        lastMember = m;
       }
-      const inner = node as Inner;
-      if (inner.children.length !== inner.n || inner.n === 0) throw new Error('inner size');
+      return n;
+    };
+    const visit = (node: Inner, lowS: number, lowM: string | null): number => {
+      if (node.n === 0 || (!node.bottom && node.children.length !== node.n)) throw new Error('inner size');
       let total = 0;
-      for (let i = 0; i < inner.n; i++) {
-        const n = i === 0 ? visit(inner.children[0]!, depth + 1, lowS, lowM) : visit(inner.children[i]!, depth + 1, inner.sepScores[i]!, inner.sepMembers[i]!);
-        if (n !== inner.counts[i]) throw new Error('count');
+      for (let i = 0; i < node.n; i++) {
+        const s = i === 0 ? lowS : node.sepScores[i]!;
+        const m = i === 0 ? lowM : node.sepMembers[i]!;
+        const n = node.bottom ? visitLeaf(node.leaves[i]!, s, m) : visit(node.children[i]!, s, m);
+        if (n !== node.counts[i]) throw new Error('count');
         total += n;
       }
       return total;
     };
-    if (visit(this.root, 0, -Infinity, null) !== this.size) throw new Error('size');
-    if (prevLeaf !== null && (prevLeaf as Leaf).next !== null) throw new Error('last leaf');
+    const size = this.height === 0 ? visitLeaf(this.rootLeaf, -Infinity, null) : visit(this.rootInner!, -Infinity, null);
+    if (size !== this.size) throw new Error('size');
+    if (prevLeaf !== NONE && this.leafNext[prevLeaf] !== NONE) throw new Error('last leaf');
   }
 }
