@@ -271,6 +271,7 @@ export const NOSCRIPT = new ReplyError('NOSCRIPT No matching script. Please use 
 export const BUSY_SCRIPT = new ReplyError('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
 export const BUSY_FUNCTION = new ReplyError('BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.');
 export const NOTBUSY = new ReplyError('NOTBUSY No scripts in execution right now.');
+export const SCRIPT_KILLED = err('Script killed by user with SCRIPT KILL...');
 export const UNKILLABLE = new ReplyError(
   'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
 );

@@ -52,7 +52,15 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, readOnly: boolea
   }
   // scriptPrepareForRun: a script with a shebang must declare no-writes to run as *_RO.
   if (readOnly && script.shebang && !script.flags.has('no-writes')) throw SCRIPT_WRITE_FLAG_RO;
-  const ctx = { caller: c, name: sha, isFunction: false, readOnly: readOnly || script.flags.has('no-writes'), wrote: false, startedAt: performance.now() };
+  const ctx = {
+    caller: c,
+    name: sha,
+    isFunction: false,
+    readOnly: readOnly || script.flags.has('no-writes'),
+    wrote: false,
+    startedAt: performance.now(),
+    oneLine: !script.luaBody.includes('\n'),
+  };
   if (script.place === 'main') {
     script.bytes ??= Buffer.from(script.luaBody, 'latin1');
     const r = s.engine.runOnMain(ctx, sha, script.bytes, argv, numkeys);

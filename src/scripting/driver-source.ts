@@ -21,6 +21,8 @@ local concat = table.concat
 local function ctl(...) return rawpcall(TOKEN, ...) end
 
 local scripts = {}      -- sha -> compiled chunk
+local oneline = {}      -- sha -> true for a script of one line
+local curOneLine = false
 local functions = {}    -- name -> { fn = f, lib = name }
 local libfns = {}       -- lib -> list of function names
 local resp = 2          -- redis.setresp of the running script
@@ -79,6 +81,23 @@ local function set_repl(...)
   end
 end
 
+-- redis.acl_check_cmd: true when the command exists (nodis has no ACL users yet: the default
+-- user may run everything); an unknown command or subcommand raises, as in Redis.
+local function acl_check_cmd(...)
+  local n = select('#', ...)
+  if n == 0 then error(errtable('Please specify at least one argument for this redis lib call'), 0) end
+  local args = {}
+  for i = 1, n do
+    local v = select(i, ...)
+    if type(v) == 'number' then v = num2str(v)
+    elseif type(v) ~= 'string' then error(errtable('Lua redis lib command arguments must be strings or integers'), 0) end
+    args[i] = v
+  end
+  local r = ctl('a', unpack(args))
+  if r == 1 then return true end
+  error(r, 0)
+end
+
 local function error_reply(...)
   local v = ...
   if select('#', ...) ~= 1 or type(v) ~= 'string' then return errtable('wrong number or type of arguments') end
@@ -111,6 +130,7 @@ local R = common({})
 R.call = realredis.call
 R.pcall = realredis.pcall
 R.set_repl = set_repl
+R.acl_check_cmd = acl_check_cmd
 R.replicate_commands = function() return true end
 R.breakpoint = function() return false end
 R.debug = function() end
@@ -280,7 +300,11 @@ local function finish(ok, r, name)
     return ctl('d', concat(out))
   end
   local msg = r.msg
-  if r.line then msg = msg .. ' script: ' .. name .. ', on @' .. chunkname .. ':' .. r.line .. '.' end
+  -- "return redis.helper(...)" is a tail call: the script's frame is gone when one of the
+  -- helpers written in Lua raises. In a one-line script the line can only be 1.
+  local line = r.line
+  if not line and curOneLine then line = 1 end
+  if line then msg = msg .. ' script: ' .. name .. ', on @' .. chunkname .. ':' .. line .. '.' end
   return ctl('d', 'E' .. #msg .. ':' .. msg)
 end
 
@@ -380,6 +404,7 @@ while true do
         job = ctl('d', 'C', e)
       else
         scripts[sha] = f
+        oneline[sha] = not find(src, '\\n', 1, true)
       end
     end
     if f then
@@ -390,6 +415,7 @@ while true do
       nkeys, nargs = nk, total - nk
       chunkname = 'user_script'
       resp = 2
+      curOneLine = oneline[sha] == true
       current = f
       local ok, r = xpcall(runscript, handler)
       job = finish(ok, r, sha)
@@ -403,11 +429,18 @@ while true do
     for i = 4 + nk, #job do args[#args + 1] = job[i] end
     chunkname = 'user_function'
     resp = 2
+    curOneLine = false
     local ok, r = xpcall(function() return entry.fn(keys, args) end, handler)
     job = finish(ok, r, job[2])
   elseif op == 'c' then
     local f, e = compile(job[3], 'user_script', EVAL_PREFIX)
-    if f then scripts[job[2]] = f job = ctl('d', 'OK') else job = ctl('d', 'C', e) end
+    if f then
+      scripts[job[2]] = f
+      oneline[job[2]] = not find(job[3], '\\n', 1, true)
+      job = ctl('d', 'OK')
+    else
+      job = ctl('d', 'C', e)
+    end
   elseif op == 'l' then
     local reply, registered = loadlib(job[2], job[3])
     job = reply
@@ -432,7 +465,7 @@ while true do
     functions, libfns = {}, {}
     job = ctl('d', 'OK')
   elseif op == 'F' then
-    scripts = {}
+    scripts, oneline = {}, {}
     job = ctl('d', 'OK')
   elseif op == 'q' then
     return 'restart'

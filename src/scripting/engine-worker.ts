@@ -154,6 +154,10 @@ function host(args: Buffer[], raise: boolean): ReplyValue {
       return nextJob();
     case 0x73 /* s: a script's source, after a restart */:
       return sources.get(str(args[2]!)) ?? b('');
+    case 0x61 /* a: redis.acl_check_cmd, answered by the server */:
+      channel.send(Msg.Call, [b('acl'), ...args.slice(2)]);
+      channel.wait();
+      return respToLua(channel.readBuffers()[0]!);
     case 0x6c /* l: redis.log */:
       channel.send(Msg.Log, args.slice(2));
       channel.wait();

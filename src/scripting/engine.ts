@@ -15,7 +15,7 @@ import { Channel, Msg, SERVER } from './channel.js';
 import type { Server } from '../server.js';
 import type { Client } from '../network/client.js';
 import { call } from '../commands/dispatch.js';
-import { LUA_ENGINE_START, LUA_ENGINE_FAILURE, NOTBUSY, UNKILLABLE, BUSY_SCRIPT, BUSY_FUNCTION } from '../errors.js';
+import { SCRIPT_KILLED, LUA_ENGINE_START, LUA_ENGINE_FAILURE, NOTBUSY, UNKILLABLE, BUSY_SCRIPT, BUSY_FUNCTION } from '../errors.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
 import type { ReplyValue } from 'lua-redis-wasm';
 import { MainLua, FUEL_CAP } from './main-lua.js';
@@ -25,6 +25,8 @@ export interface RunContext {
   caller: Client;
   /** sha for EVAL, the function name for FCALL (error suffixes, SCRIPT KILL replies). */
   name: string;
+  /** An EVAL script of one line: a killed run can name its line (1) like Redis's. */
+  oneLine?: boolean;
   isFunction: boolean;
   /** EVAL_RO/FCALL_RO or the no-writes flag. */
   readOnly: boolean;
@@ -46,6 +48,7 @@ export const MAIN_BUDGET_MS = 20;
 const MAIN_BUDGET_FUEL = 8_000_000;
 /** The redis.call reply that ends a run being moved to the worker (never seen by anyone). */
 const MOVED = '-ERR script moved to the Lua worker\r\n';
+const ACL_CHECK_UNKNOWN = '-ERR Invalid command passed to redis.acl_check_cmd()\r\n';
 const NO_ARGS = '-ERR Please specify at least one argument for this redis lib call\r\n';
 
 export class ScriptEngine {
@@ -361,7 +364,9 @@ export class ScriptEngine {
     }
     // SCRIPT KILL cannot stop a function, nor FUNCTION KILL a script (scriptKill).
     if (ctx.isFunction !== byFunctionKill) throw ctx.isFunction ? BUSY_FUNCTION : BUSY_SCRIPT;
-    this.killed = 'ERR Script killed by user with SCRIPT KILL...';
+    // Redis names the line the kill hook fired on; the terminated thread can't tell, except
+    // in a one-line script.
+    this.killed = `${SCRIPT_KILLED.reply}${ctx.oneLine === true ? ` script: ${ctx.name}, on @user_script:1.` : ''}`;
     const w = this.worker;
     const ch = this.channel;
     this.worker = null;
@@ -383,8 +388,21 @@ export class ScriptEngine {
     else log.warning(text);
   }
 
+  /**
+   * luaRedisAclCheckCmdPermissionsCommand for ['acl', command, args...]: :1 when the command
+   * (or command|subcommand, as lookupCommand finds it) exists — every user may run everything
+   * until nodis has ACLs — else Redis's error, which the driver raises.
+   */
+  private aclCheck(parts: string[]): string {
+    const commands = this.server.commands;
+    let cmd = commands.lookup(parts[1]!);
+    if (cmd !== undefined && cmd.subcommands !== null && parts.length > 2) cmd = cmd.subcommands.get(parts[2]!.toLowerCase());
+    return cmd === undefined ? ACL_CHECK_UNKNOWN : ':1\r\n';
+  }
+
   /** scriptCall: one redis.call() — [resp, command, args...] → the raw reply. */
   private callCommand(parts: string[]): string {
+    if (parts[0] === 'acl') return this.aclCheck(parts);
     const ctx = this.running!;
     const resp = parts[0] === '3' ? 3 : 2;
     const argv = parts.slice(1);

@@ -197,6 +197,20 @@ diffSuite('scripting', (env) => {
     await b.do('PING');
   });
 
+  diffTest(env, 'redis.acl_check_cmd: true for a command that exists, an error for an unknown one', async (b) => {
+    await b.do('EVAL', "return redis.acl_check_cmd('get', 'k')", 0);
+    await b.do('EVAL', "return redis.acl_check_cmd('SET')", 0);
+    await b.do('EVAL', "return redis.acl_check_cmd('config', 'get')", 0);
+    await b.do('EVAL', "return redis.acl_check_cmd('config')", 0);
+    await b.do('EVAL', "return redis.acl_check_cmd('nosuch')", 0);
+    await b.do('EVAL', "return redis.acl_check_cmd('config', 'nosub')", 0);
+    await b.do('EVAL', 'return redis.acl_check_cmd(1)', 0);
+    await b.do('EVAL', 'return redis.acl_check_cmd({})', 0);
+    await b.do('EVAL', 'return redis.acl_check_cmd()', 0);
+    await b.do('EVAL', "local ok = redis.acl_check_cmd('nosuch') return 1", 0);
+    await b.do('EVAL', 'return redis.setresp(4)', 0);
+  });
+
   diffTest(env, 'time stands still inside a script: a key set with PX 1 does not expire before the script ends', async (b) => {
     const busy = 'local x = 0 for i = 1, 3000000 do x = x + i end';
     await b.do('EVAL', `redis.call('set', KEYS[1], 'v', 'px', '1') ${busy} return redis.call('get', KEYS[1])`, 1, 'k');
