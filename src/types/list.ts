@@ -1,6 +1,6 @@
 /**
  * The list type (no protocol), laid out for memory like Redis's quicklist: the elements sit in
- * chunks of CHUNK elements, each chunk ONE packed latin1 string (src/types/packed-strings.ts:
+ * chunks of CHUNK elements, each chunk ONE packed Buffer (src/types/packed-strings.ts:
  * length-prefixed bytes, as a listpack), between two short open arrays where pushes and pops
  * happen:
  *
@@ -81,7 +81,7 @@ const CHUNK = 128;
 const PACK_MAX_BYTES = 32 * 1024;
 
 /** CHUNK elements: packed, or an array of strings (big elements). Never mutated once made. */
-type Chunk = string | readonly string[];
+type Chunk = Buffer | readonly string[];
 
 /** elements[from..to) as a chunk (reversed: elements[to-1] first). */
 function makeChunk(elements: readonly string[], from: number, to: number, reverse = false): Chunk {
@@ -90,13 +90,17 @@ function makeChunk(elements: readonly string[], from: number, to: number, revers
   return reverse ? out.reverse() : out;
 }
 
+function isPacked(c: Chunk): c is Buffer {
+  return !Array.isArray(c);
+}
+
 function chunkGet(c: Chunk, k: number): string {
-  return typeof c === 'string' ? packedGet(c, k) : c[k]!;
+  return isPacked(c) ? packedGet(c, k) : c[k]!;
 }
 
 /** A chunk's elements as a new array (reversed: the last one first). */
 function chunkElements(c: Chunk, reverse: boolean): string[] {
-  if (typeof c === 'string') return unpack(c, CHUNK, reverse);
+  if (isPacked(c)) return unpack(c, CHUNK, reverse);
   const out = c.slice();
   return reverse ? out.reverse() : out;
 }
@@ -302,7 +306,7 @@ export class ListValue implements AggregateValue {
       const c = this.chunkAt(Math.floor(j / CHUNK));
       const first = j % CHUNK;
       const last = Math.min(CHUNK - 1, first + (end - i));
-      if (typeof c === 'string') packedEach(c, first, last, visit);
+      if (isPacked(c)) packedEach(c, first, last, visit);
       else for (let k = first; k <= last; k++) visit(c[k]!);
       i += last - first + 1;
     }
@@ -320,7 +324,7 @@ export class ListValue implements AggregateValue {
       for (let k = h - 1; k >= 0; k--) if (!visit(this.head[k]!, index++)) return;
       for (let ci = 0; ci < this.chunkCount; ci++) {
         const c = this.chunkAt(ci);
-        const elements = typeof c === 'string' ? unpack(c, CHUNK) : c;
+        const elements = isPacked(c) ? unpack(c, CHUNK) : c;
         for (let k = 0; k < CHUNK; k++) if (!visit(elements[k]!, index++)) return;
       }
       for (let k = 0; k < this.tail.length; k++) if (!visit(this.tail[k]!, index++)) return;
@@ -330,7 +334,7 @@ export class ListValue implements AggregateValue {
     for (let k = this.tail.length - 1; k >= 0; k--) if (!visit(this.tail[k]!, index--)) return;
     for (let ci = this.chunkCount - 1; ci >= 0; ci--) {
       const c = this.chunkAt(ci);
-      const elements = typeof c === 'string' ? unpack(c, CHUNK) : c;
+      const elements = isPacked(c) ? unpack(c, CHUNK) : c;
       for (let k = CHUNK - 1; k >= 0; k--) if (!visit(elements[k]!, index--)) return;
     }
     for (let k = 0; k < h; k++) if (!visit(this.head[k]!, index--)) return;
@@ -370,14 +374,14 @@ export class ListValue implements AggregateValue {
     return copy;
   }
 
-  /** Heap bytes: packed chunks by their length, heap strings at ~24 B + 8 B pointer each. */
+  /** Bytes: packed chunks by their length plus a Buffer's ~200 B, heap strings at ~24 B + 8 B pointer each. */
   memoryUsage(): number {
     let bytes = 96 + this.chunks.length * 8;
     for (const s of this.head) bytes += 32 + s.length;
     for (const s of this.tail) bytes += 32 + s.length;
     for (let i = 0; i < this.chunkCount; i++) {
       const c = this.chunkAt(i);
-      if (typeof c === 'string') bytes += 24 + c.length;
+      if (isPacked(c)) bytes += 200 + c.length;
       else for (const s of c) bytes += 32 + s.length;
     }
     return bytes;
