@@ -65,11 +65,34 @@ local function dolog(...)
   ctl('l', level, concat(parts, ' '))
 end
 
+-- RESP3 null reaches Lua as nil (redisProtocolToLuaType_Null), where the engine's C
+-- redis.call can only give false (RESP2's null): under setresp(3) the worker marks it and
+-- these wrappers of the C functions turn the mark into nil, also inside arrays.
+local NILMARK = '\0nil'
+local Rraw
+local function denil(v)
+  if type(v) ~= 'table' then return v end
+  if rawget(v, 'ok') == NILMARK then return nil end
+  for k, x in next, v do
+    if type(x) == 'table' then
+      if rawget(x, 'ok') == NILMARK then v[k] = nil else denil(x) end
+    end
+  end
+  return v
+end
+local ccall, cpcall = realredis.call, realredis.pcall
+local function call3(...) return denil(ccall(...)) end
+local function pcall3(...) return denil(cpcall(...)) end
+local function usecalls(v)
+  if v == 3 then Rraw.call, Rraw.pcall = call3, pcall3 else Rraw.call, Rraw.pcall = ccall, cpcall end
+end
+
 local function setresp(...)
   if select('#', ...) ~= 1 then error(errtable('redis.setresp() requires one argument.'), 0) end
   local v = ...
   if v ~= 2 and v ~= 3 then error(errtable('RESP version must be 2 or 3.'), 0) end
   resp = v
+  usecalls(v)
   ctl('p', v)
 end
 
@@ -129,6 +152,7 @@ local R = common({})
 -- "return redis.call(...)" keeps the script's frame, so errors can name its line.
 R.call = realredis.call
 R.pcall = realredis.pcall
+Rraw = R
 R.set_repl = set_repl
 R.acl_check_cmd = acl_check_cmd
 R.replicate_commands = function() return true end
@@ -414,6 +438,7 @@ while true do
       fill(A, job, 5 + nk, total - nk, nargs)
       nkeys, nargs = nk, total - nk
       chunkname = 'user_script'
+      if resp ~= 2 then usecalls(2) end
       resp = 2
       curOneLine = oneline[sha] == true
       current = f
@@ -428,6 +453,7 @@ while true do
     for i = 1, nk do keys[i] = job[3 + i] end
     for i = 4 + nk, #job do args[#args + 1] = job[i] end
     chunkname = 'user_function'
+    if resp ~= 2 then usecalls(2) end
     resp = 2
     curOneLine = false
     local ok, r = xpcall(function() return entry.fn(keys, args) end, handler)

@@ -111,7 +111,7 @@ function scriptCall(args: Buffer[], raise: boolean): ReplyValue {
   } else {
     channel.send(Msg.Call, [resp, ...args]);
     channel.wait();
-    reply = respToLua(channel.readBuffers()[0]!);
+    reply = respToLua(channel.readBuffers()[0]!, resp === '3');
   }
   if (raise && reply !== null && typeof reply === 'object' && 'err' in reply) {
     return { err: Buffer.concat([CALL_ERROR_MARK, reply.err]) };

@@ -5,7 +5,10 @@
  */
 import type { ReplyValue } from 'lua-redis-wasm';
 
-export function respToLua(buf: Buffer): ReplyValue {
+/** What a RESP3 null becomes under redis.setresp(3): the driver turns it into nil (see NILMARK there). */
+const RESP3_NULL: ReplyValue = { ok: Buffer.from('\0nil', 'latin1') };
+
+export function respToLua(buf: Buffer, resp3 = false): ReplyValue {
   let pos = 0;
   const line = (): string => {
     const end = buf.indexOf(13, pos);
@@ -60,7 +63,7 @@ export function respToLua(buf: Buffer): ReplyValue {
         return { map: out };
       }
       case 95 /* _ */:
-        return null;
+        return resp3 ? RESP3_NULL : null;
       case 35 /* # */:
         return head === 't';
       case 44 /* , */:

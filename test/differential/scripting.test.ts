@@ -197,6 +197,18 @@ diffSuite('scripting', (env) => {
     await b.do('PING');
   });
 
+  diffTest(env, 'a RESP3 null from redis.call is nil in Lua after redis.setresp(3), false before', async (b) => {
+    await b.do('RPUSH', 'L', 'a', 'b');
+    await b.do('EVAL', "redis.setresp(3) return redis.call('get', 'nokey') == nil", 0);
+    await b.do('EVAL', "redis.setresp(3) return type(redis.call('get', 'nokey'))", 0);
+    await b.do('EVAL', "return type(redis.call('get', 'nokey'))", 0);
+    await b.do('EVAL', "redis.setresp(3) return tostring(redis.call('lpos', 'L', 'zz'))", 0);
+    await b.do('EVAL', "redis.setresp(3) return tostring(redis.pcall('get', 'nokey'))", 0);
+    await b.do('EVAL', "redis.setresp(3) local t = redis.call('mget', 'nokey', 'L') return {#t, type(t[1])}", 0);
+    await b.do('EVAL', "redis.setresp(3) redis.setresp(2) return type(redis.call('get', 'nokey'))", 0);
+    await b.do('EVAL', "redis.setresp(3) return redis.call('incr', 'L')", 0);
+  });
+
   diffTest(env, 'redis.acl_check_cmd: true for a command that exists, an error for an unknown one', async (b) => {
     await b.do('EVAL', "return redis.acl_check_cmd('get', 'k')", 0);
     await b.do('EVAL', "return redis.acl_check_cmd('SET')", 0);
