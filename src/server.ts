@@ -140,8 +140,14 @@ export class Server implements KeyspaceHost {
   readonly cronJobs: ((now: number) => void)[] = [];
 
   private nextClientId = 1;
-  private readonly pendingWrites = new Set<Client>();
+  /** Clients with replies to send (each at most once: Client.pendingWrite guards it). */
+  private pendingWrites: Client[] = [];
   private flushScheduled = false;
+  /**
+   * True while a client's input batch runs: the batch flushes every pending reply when it
+   * ends, so nothing needs scheduling (a setImmediate per read would cost more than the write).
+   */
+  inInputBatch = false;
   private readonly listeners: net.Server[] = [];
   private cronTimer: NodeJS.Timeout | null = null;
   private stopping: Promise<void> | null = null;
@@ -362,8 +368,8 @@ export class Server implements KeyspaceHost {
   }
 
   addPendingWrite(c: Client): void {
-    this.pendingWrites.add(c);
-    this.scheduleOutput();
+    this.pendingWrites.push(c);
+    if (!this.inInputBatch) this.scheduleOutput();
   }
 
   private scheduleOutput(): void {
@@ -391,9 +397,11 @@ export class Server implements KeyspaceHost {
     this.flushScheduled = false;
     // The AOF is written (and with appendfsync always, synced) before any reply goes out.
     if (!this.aof.flush()) return;
-    if (this.pendingWrites.size === 0) return;
-    for (const c of this.pendingWrites) c.flush();
-    this.pendingWrites.clear();
+    const pending = this.pendingWrites;
+    if (pending.length === 0) return;
+    // A flush may queue replies for other clients (a close wakes others): they go out in this pass.
+    for (let i = 0; i < pending.length; i++) pending[i]!.flush();
+    pending.length = 0;
   }
 
   /** Creates a client for an accepted connection, or refuses it past maxclients. */
@@ -436,7 +444,7 @@ export class Server implements KeyspaceHost {
   readonly clientClosedListeners: ((c: Client) => void)[] = [(c) => this.blocking.unblock(c, false)];
   unlinkClient(c: Client): void {
     if (!this.clients.delete(c.id)) return;
-    this.pendingWrites.delete(c);
+    // A closed client still in pendingWrites is skipped by its flush (it checks `closed`).
     for (const l of this.clientClosedListeners) l(c);
   }
 

@@ -120,10 +120,16 @@ export class Client {
       this.close();
       return;
     }
-    this.processInput();
+    const server = this.server;
+    server.inInputBatch = true;
+    try {
+      this.processInput();
+    } finally {
+      server.inInputBatch = false;
+    }
     // The chunk is a view of the shared read buffer (adopt-socket.ts): keep no reference to it.
     this.parser.detach();
-    this.server.flushPendingWrites();
+    server.flushPendingWrites();
   }
 
   /** Runs buffered commands until the input is exhausted or the client must wait. */
