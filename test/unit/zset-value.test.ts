@@ -136,13 +136,17 @@ describe('ZsetValue against a model', () => {
     const seen = new Set<string>();
     let cursor = 0;
     let added = 0;
+    let removed = 0;
+    let compacted = false;
     do {
       cursor = z.scan(cursor, 50, (m) => seen.add(m));
-      // Members >= s2500 stay; the others and fresh ones churn (forcing compactions).
-      for (let k = 0; k < 60; k++) z.remove(`s${Math.floor(r() * 2500)}`);
-      for (let k = 0; k < 20; k++) z.set(LIMITS, `new${added++}`, r());
+      if (cursor >= 2 ** 32) compacted = true;
+      // Members >= s4500 stay; the others go and fresh ones come (forcing compactions).
+      for (let k = 0; k < 60 && removed < 4500; k++) z.remove(`s${removed++}`);
+      for (let k = 0; k < 5; k++) z.set(LIMITS, `new${added++}`, r());
     } while (cursor !== 0);
-    for (let i = 2500; i < 5000; i++) assert.ok(seen.has(`s${i}`), `s${i} missed`);
+    assert.ok(compacted, 'the slots were compacted during the scan');
+    for (let i = 4500; i < 5000; i++) assert.ok(seen.has(`s${i}`), `s${i} missed`);
     z.check();
   });
 });
