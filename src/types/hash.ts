@@ -21,6 +21,7 @@
  * so every char is < 256 and the packed string stays a one-byte string.
  */
 import { SlotMap } from './slot-map.js';
+import { readVarint, readVarintBytes, varintEnd, varintSize, writeLatin1, writeVarint } from './varint.js';
 import type { AggregateValue } from './value.js';
 
 export interface HashLimits {
@@ -38,78 +39,6 @@ const HEAD = 5;
 /** A scratch buffer grown past this by a huge listpack (raised limits) is dropped after use. */
 const SCRATCH_KEEP = 1 << 20;
 
-/** Up to this length a JS loop copies a string into scratch faster than Buffer#latin1Write (measured). */
-const WRITE_LOOP_MAX = 16;
-
-/** Set by readLen/scratchLen: the position after the varint just read (module state, so scans allocate nothing). */
-let at = 0;
-
-function readLen(p: string, i: number): number {
-  let c = p.charCodeAt(i);
-  if (c < 128) {
-    at = i + 1;
-    return c;
-  }
-  let n = c & 127;
-  let mul = 128;
-  i++;
-  for (;;) {
-    c = p.charCodeAt(i++);
-    n += (c & 127) * mul;
-    if (c < 128) break;
-    mul *= 128;
-  }
-  at = i;
-  return n;
-}
-
-function scratchLen(i: number): number {
-  let c = scratch[i]!;
-  if (c < 128) {
-    at = i + 1;
-    return c;
-  }
-  let n = c & 127;
-  let mul = 128;
-  i++;
-  for (;;) {
-    c = scratch[i++]!;
-    n += (c & 127) * mul;
-    if (c < 128) break;
-    mul *= 128;
-  }
-  at = i;
-  return n;
-}
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(i: number, n: number): number {
-  while (n >= 128) {
-    scratch[i++] = (n & 127) | 128;
-    n = Math.floor(n / 128);
-  }
-  scratch[i++] = n;
-  return i;
-}
-
-/** Short strings are copied by a JS loop: cheaper than a call into the native latin1 writer. */
-function writeString(i: number, s: string): number {
-  const n = s.length;
-  if (n <= WRITE_LOOP_MAX) {
-    for (let k = 0; k < n; k++) scratch[i + k] = s.charCodeAt(k);
-    return i + n;
-  }
-  return i + scratch.latin1Write(s, i, n);
-}
-
 /** Makes room for `used + extra` bytes of scratch, keeping the first `used`. */
 function reserve(used: number, extra: number): void {
   if (used + extra <= scratch.length) return;
@@ -120,17 +49,17 @@ function reserve(used: number, extra: number): void {
 
 /** Copies packed string `p` into scratch with its entries starting at HEAD; returns the end. */
 function loadScratch(p: string): number {
-  readLen(p, 0);
-  const skip = at;
+  readVarint(p, 0);
+  const skip = varintEnd;
   reserve(0, HEAD - skip + p.length);
-  writeString(HEAD - skip, p);
+  writeLatin1(scratch, HEAD - skip, p);
   return HEAD - skip + p.length;
 }
 
 /** The packed string for `count` entries held in scratch[HEAD, end). */
 function cutScratch(count: number, end: number): string {
   const start = HEAD - varintSize(count);
-  writeVarint(start, count);
+  writeVarint(scratch, start, count);
   const p = scratch.latin1Slice(start, end);
   if (scratch.length > SCRATCH_KEEP) scratch = Buffer.allocUnsafe(4096);
   return p;
@@ -149,15 +78,15 @@ function findValue(p: string, field: string): number {
   let i: number;
   if (p.charCodeAt(0) < 128) i = 1;
   else {
-    readLen(p, 0);
-    i = at;
+    readVarint(p, 0);
+    i = varintEnd;
   }
   while (i < end) {
     let n = p.charCodeAt(i);
     if (n < 128) i++;
     else {
-      n = readLen(p, i);
-      i = at;
+      n = readVarint(p, i);
+      i = varintEnd;
     }
     const start = i;
     i += n;
@@ -165,8 +94,8 @@ function findValue(p: string, field: string): number {
     n = p.charCodeAt(i);
     if (n < 128) i += 1 + n;
     else {
-      n = readLen(p, i);
-      i = at + n;
+      n = readVarint(p, i);
+      i = varintEnd + n;
     }
   }
   return -1;
@@ -181,8 +110,8 @@ function findInScratch(field: string, end: number): number {
     let n = buf[i]!;
     if (n < 128) i++;
     else {
-      n = scratchLen(i);
-      i = at;
+      n = readVarintBytes(scratch, i);
+      i = varintEnd;
     }
     const start = i;
     i += n;
@@ -194,8 +123,8 @@ function findInScratch(field: string, end: number): number {
     n = buf[i]!;
     if (n < 128) i += 1 + n;
     else {
-      n = scratchLen(i);
-      i = at + n;
+      n = readVarintBytes(scratch, i);
+      i = varintEnd + n;
     }
   }
   return -1;
@@ -207,11 +136,11 @@ function unpack(p: string): SlotMap {
   const end = loadScratch(p);
   let i = HEAD;
   while (i < end) {
-    const fn = scratchLen(i);
-    const field = scratch.latin1Slice(at, at + fn);
-    const vn = scratchLen(at + fn);
-    map.set(field, scratch.latin1Slice(at, at + vn));
-    i = at + vn;
+    const fn = readVarintBytes(scratch, i);
+    const field = scratch.latin1Slice(varintEnd, varintEnd + fn);
+    const vn = readVarintBytes(scratch, varintEnd + fn);
+    map.set(field, scratch.latin1Slice(varintEnd, varintEnd + vn));
+    i = varintEnd + vn;
   }
   return map;
 }
@@ -231,7 +160,7 @@ export class HashValue implements AggregateValue {
 
   get size(): number {
     const d = this.data;
-    return typeof d === 'string' ? readLen(d, 0) : d.size;
+    return typeof d === 'string' ? readVarint(d, 0) : d.size;
   }
 
   /**
@@ -244,8 +173,8 @@ export class HashValue implements AggregateValue {
     if (typeof d !== 'string') return d.get(field);
     const i = findValue(d, field);
     if (i < 0) return undefined;
-    const n = readLen(d, i);
-    return d.slice(at, at + n);
+    const n = readVarint(d, i);
+    return d.slice(varintEnd, varintEnd + n);
   }
 
   has(field: string): boolean {
@@ -298,7 +227,7 @@ export class HashValue implements AggregateValue {
 
   private setPacked(limits: HashLimits, argv: readonly string[], from: number): number {
     const p = this.data as string;
-    let count = readLen(p, 0);
+    let count = readVarint(p, 0);
     let end = loadScratch(p);
     let created = 0;
     for (let i = from; i < argv.length; i += 2) {
@@ -307,20 +236,20 @@ export class HashValue implements AggregateValue {
       const vh = findInScratch(field, end);
       const vlen = value.length;
       if (vh >= 0) {
-        const oldLen = scratchLen(vh);
-        const oldEnd = at + oldLen;
+        const oldLen = readVarintBytes(scratch, vh);
+        const oldEnd = varintEnd + oldLen;
         const newEnd = vh + varintSize(vlen) + vlen;
         if (newEnd !== oldEnd) {
           reserve(end, Math.max(0, newEnd - oldEnd));
           scratch.copyWithin(newEnd, oldEnd, end);
           end += newEnd - oldEnd;
         }
-        writeString(writeVarint(vh, vlen), value);
+        writeLatin1(scratch, writeVarint(scratch, vh, vlen), value);
         continue;
       }
       reserve(end, 10 + field.length + vlen);
-      end = writeString(writeVarint(end, field.length), field);
-      end = writeString(writeVarint(end, vlen), value);
+      end = writeLatin1(scratch, writeVarint(scratch, end, field.length), field);
+      end = writeLatin1(scratch, writeVarint(scratch, end, vlen), value);
       count++;
       created++;
       // hashTypeSet: past hash-max-listpack-entries the hash converts; the rest go to the Map.
@@ -337,13 +266,13 @@ export class HashValue implements AggregateValue {
   delete(field: string): boolean {
     const d = this.data;
     if (typeof d !== 'string') return d.delete(field);
-    const count = readLen(d, 0);
+    const count = readVarint(d, 0);
     let end = loadScratch(d);
     const vh = findInScratch(field, end);
     if (vh < 0) return false;
     const entryStart = vh - field.length - varintSize(field.length);
-    const vn = scratchLen(vh);
-    const entryEnd = at + vn;
+    const vn = readVarintBytes(scratch, vh);
+    const entryEnd = varintEnd + vn;
     scratch.copyWithin(entryStart, entryEnd, end);
     end -= entryEnd - entryStart;
     this.data = cutScratch(count - 1, end);
@@ -358,14 +287,14 @@ export class HashValue implements AggregateValue {
       return;
     }
     const end = d.length;
-    readLen(d, 0);
-    let i = at;
+    readVarint(d, 0);
+    let i = varintEnd;
     while (i < end) {
-      const fn0 = readLen(d, i);
-      const fStart = at;
+      const fn0 = readVarint(d, i);
+      const fStart = varintEnd;
       const field = d.slice(fStart, fStart + fn0);
-      const vn = readLen(d, fStart + fn0);
-      const vStart = at;
+      const vn = readVarint(d, fStart + fn0);
+      const vStart = varintEnd;
       i = vStart + vn;
       fn(field, d.slice(vStart, i));
     }

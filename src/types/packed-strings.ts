@@ -15,44 +15,11 @@
  *
  * Elements are binary byte strings held as latin1 JS strings (one char per byte).
  */
-
+import { readVarint, readVarintBytes, varintEnd, varintSize, writeLatin1, writeVarint } from './varint.js';
 /** Packing is assembled here, then copied into a Buffer of the exact size. */
 let scratch = Buffer.allocUnsafe(16384);
 /** A scratch buffer grown past this by huge elements is dropped after use. */
 const SCRATCH_KEEP = 1 << 20;
-/** Up to this length a JS loop copies a string into scratch faster than Buffer#latin1Write. */
-const WRITE_LOOP_MAX = 16;
-
-/** Set by readLen/readLenB: the position after the varint just read (module state, so walks allocate nothing). */
-let at = 0;
-
-function readLen(p: string, i: number): number {
-  let c = p.charCodeAt(i);
-  if (c < 128) {
-    at = i + 1;
-    return c;
-  }
-  let n = c & 127;
-  let mul = 128;
-  i++;
-  for (;;) {
-    c = p.charCodeAt(i++);
-    n += (c & 127) * mul;
-    if (c < 128) break;
-    mul *= 128;
-  }
-  at = i;
-  return n;
-}
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
 
 /** Bytes `elements` take packed (length prefixes included). */
 export function packedSize(elements: readonly string[], from: number, to: number): number {
@@ -74,19 +41,7 @@ export function pack(elements: readonly string[], from: number, to: number, reve
   let i = 0;
   for (let j = 0; j < to - from; j++) {
     const s = elements[reverse ? to - 1 - j : from + j]!;
-    let n = s.length;
-    while (n >= 128) {
-      scratch[i++] = (n & 127) | 128;
-      n = Math.floor(n / 128);
-    }
-    scratch[i++] = n;
-    n = s.length;
-    if (n <= WRITE_LOOP_MAX) {
-      for (let k = 0; k < n; k++) scratch[i + k] = s.charCodeAt(k);
-      i += n;
-    } else {
-      i += scratch.latin1Write(s, i, n);
-    }
+    i = writeLatin1(scratch, writeVarint(scratch, i, s.length), s);
   }
   const out = Buffer.allocUnsafeSlow(i);
   scratch.copy(out, 0, 0, i);
@@ -94,39 +49,20 @@ export function pack(elements: readonly string[], from: number, to: number, reve
   return out;
 }
 
-function readLenB(p: Buffer, i: number): number {
-  let c = p[i]!;
-  if (c < 128) {
-    at = i + 1;
-    return c;
-  }
-  let n = c & 127;
-  let mul = 128;
-  i++;
-  for (;;) {
-    c = p[i++]!;
-    n += (c & 127) * mul;
-    if (c < 128) break;
-    mul *= 128;
-  }
-  at = i;
-  return n;
-}
-
 /** The position of element k (its length prefix): walks k prefixes. */
 function offsetOf(p: Buffer, k: number): number {
   let i = 0;
   for (let j = 0; j < k; j++) {
-    const n = readLenB(p, i);
-    i = at + n;
+    const n = readVarintBytes(p, i);
+    i = varintEnd + n;
   }
   return i;
 }
 
 /** Element k of a packed run. */
 export function packedGet(p: Buffer, k: number): string {
-  const n = readLenB(p, offsetOf(p, k));
-  return p.latin1Slice(at, at + n);
+  const n = readVarintBytes(p, offsetOf(p, k));
+  return p.latin1Slice(varintEnd, varintEnd + n);
 }
 
 /** Calls `visit` with elements first..last (inclusive) of a packed run, in order. */
@@ -134,15 +70,15 @@ export function packedEach(p: Buffer, first: number, last: number, visit: (s: st
   const start = offsetOf(p, first);
   let end = start;
   for (let k = first; k <= last; k++) {
-    const n = readLenB(p, end);
-    end = at + n;
+    const n = readVarintBytes(p, end);
+    end = varintEnd + n;
   }
   const text = p.latin1Slice(start, end);
   let i = 0;
   for (let k = first; k <= last; k++) {
-    const n = readLen(text, i);
-    visit(text.slice(at, at + n));
-    i = at + n;
+    const n = readVarint(text, i);
+    visit(text.slice(varintEnd, varintEnd + n));
+    i = varintEnd + n;
   }
 }
 
@@ -152,9 +88,9 @@ export function unpack(p: Buffer, count: number, reverse = false): string[] {
   const out = new Array<string>(count);
   let i = 0;
   for (let k = 0; k < count; k++) {
-    const n = readLen(text, i);
-    out[reverse ? count - 1 - k : k] = text.slice(at, at + n);
-    i = at + n;
+    const n = readVarint(text, i);
+    out[reverse ? count - 1 - k : k] = text.slice(varintEnd, varintEnd + n);
+    i = varintEnd + n;
   }
   return out;
 }
