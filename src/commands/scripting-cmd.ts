@@ -1,7 +1,8 @@
 /**
- * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (eval.c). Scripts run in the Lua worker
- * (src/scripting/engine.ts); the cache maps sha → body so EVALSHA never recompiles: the
- * worker keeps the compiled chunk for as long as the cache holds the script.
+ * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (eval.c). A script first runs in the Lua worker
+ * (src/scripting/engine.ts), which keeps its compiled chunk for as long as the cache holds it;
+ * once a run there is quick (and fast-path.ts accepts the script) it runs on the server thread
+ * (main-lua.ts), back on the worker whenever a run there is slow.
  */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';

@@ -9,6 +9,10 @@
  * KILL and SHUTDOWN NOSAVE), the caller's further input waits, and the script's commands are
  * still served as they come. SCRIPT KILL / FUNCTION KILL terminate the worker thread (only
  * before the script wrote anything) and start a new one, which recompiles lazily.
+ *
+ * Short EVAL scripts skip the hand-offs: runOnMain runs them in a second engine on this
+ * thread (main-lua.ts) and moves a run that outlives its small budget before writing to the
+ * worker, where all of the above applies.
  */
 import { Worker, MessageChannel } from 'node:worker_threads';
 import { Channel, Msg, SERVER } from './channel.js';
@@ -202,50 +206,65 @@ export class ScriptEngine {
   runOnMain(ctx: RunContext, sha: string, body: Buffer, argv: readonly string[], numkeys: number): { value: ReplyValue; slow: boolean } | null {
     const main = this.main;
     if (main === null) return null;
-    const mayYield = this.mayYield(ctx);
     const threshold = this.server.config.num('busy-reply-threshold');
+    const mayYield = threshold > 0 && ctx.caller.socket !== null && this.server.execDepth === 0;
     const budgetMs = mayYield ? Math.min(MAIN_BUDGET_MS, threshold / 4) : Infinity;
-    let moved = false;
-    let wrote = false;
-    const call = (args: string[]): string => {
-      if (moved) return MOVED;
-      if (args.length === 0) return NO_ARGS;
-      if (!wrote && performance.now() - ctx.startedAt > budgetMs) {
-        moved = true;
-        main.setFuel(0);
-        return MOVED;
-      }
-      args.unshift('2');
-      this.effects = false;
-      const reply = this.callCommand(args);
-      if (this.effects && !wrote) {
-        wrote = true;
-        main.setFuel(FUEL_CAP);
-      }
-      return reply;
-    };
+    const run = this.mainRun;
+    run.ctx = ctx;
+    run.main = main;
+    run.deadline = ctx.startedAt + budgetMs;
+    run.moved = false;
+    run.wrote = false;
     this.running = ctx;
     this.commandErrors.clear();
     this.scriptClient.db = ctx.caller.db;
     main.setBudget(mayYield ? MAIN_BUDGET_FUEL : FUEL_CAP);
     let value: ReplyValue;
     try {
-      value = main.run(sha, body, argv, 3, numkeys, call);
+      value = main.run(sha, body, argv, 3, numkeys, this.mainCall);
     } catch (e) {
       // The module aborted (out of memory): load a fresh one; the worker reports the error.
       this.main = null;
       this.loadMain();
-      if (!wrote) return null;
+      if (!run.wrote) return null;
       const text = `ERR Lua engine failure: ${e instanceof Error ? e.message : String(e)}`;
       return { value: { err: Buffer.from(text, 'latin1') }, slow: true };
     } finally {
       this.running = null;
     }
     const outOfFuel = value !== null && typeof value === 'object' && 'meta' in value && value.err.includes('Script killed by fuel limit');
-    if (moved || (outOfFuel && !wrote)) return null;
+    if (run.moved || (outOfFuel && !run.wrote)) return null;
     if (outOfFuel) value = { err: Buffer.from('ERR Script killed by the instruction limit of the Lua engine', 'latin1') };
-    return { value, slow: wrote && performance.now() - ctx.startedAt > budgetMs };
+    return { value, slow: run.wrote && performance.now() > run.deadline };
   }
+
+  /** The server-thread run in progress (one at a time: scripts don't nest). */
+  private readonly mainRun: { ctx: RunContext | null; main: MainLua | null; deadline: number; moved: boolean; wrote: boolean } = {
+    ctx: null,
+    main: null,
+    deadline: 0,
+    moved: false,
+    wrote: false,
+  };
+
+  /** redis.call / redis.pcall of a server-thread run: [command, args...] → the raw reply. */
+  private readonly mainCall = (args: string[]): string => {
+    const run = this.mainRun;
+    if (run.moved) return MOVED;
+    if (args.length === 0) return NO_ARGS;
+    if (!run.wrote && performance.now() > run.deadline) {
+      run.moved = true;
+      run.main!.setFuel(0);
+      return MOVED;
+    }
+    this.effects = false;
+    const reply = this.runScriptCommand(2, args, 0);
+    if (this.effects && !run.wrote) {
+      run.wrote = true;
+      run.main!.setFuel(FUEL_CAP);
+    }
+    return reply;
+  };
 
   /**
    * Runs an EVAL (kind Eval: sha, body, numkeys, keys, args) or FCALL job. `onDone` gets the
@@ -403,9 +422,13 @@ export class ScriptEngine {
   /** scriptCall: one redis.call() — [resp, command, args...] → the raw reply. */
   private callCommand(parts: string[]): string {
     if (parts[0] === 'acl') return this.aclCheck(parts);
+    return this.runScriptCommand(parts[0] === '3' ? 3 : 2, parts, 1);
+  }
+
+  /** scriptCall for the command at argv[from...] (the worker's messages carry the protocol first). */
+  private runScriptCommand(resp: 2 | 3, parts: string[], from: number): string {
     const ctx = this.running!;
-    const resp = parts[0] === '3' ? 3 : 2;
-    const argv = parts.slice(1);
+    const argv = from === 0 ? parts : parts.slice(from);
     const server = this.server;
     let cmd = server.commands.lookup(argv[0]!);
     if (cmd !== undefined && cmd.subcommands !== null && !(argv.length === 1 && cmd.handler !== null)) {

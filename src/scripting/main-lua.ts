@@ -18,6 +18,7 @@ import { widenedWasm } from './wasm-memory.js';
 /** The engine's exports we drive directly (LuaEngine keeps them private). */
 interface WasmExports {
   HEAPU8: Uint8Array;
+  _eval_with_args(...abi: number[]): unknown;
   _alloc(size: number): number;
   _free_mem(ptr: number): void;
   _set_limits(fuel: number, maxReply: number, maxArg: number): void;
@@ -46,12 +47,16 @@ export class MainLua {
   /** A Buffer over the whole WebAssembly memory (fixed size: it never grows, so never detaches). */
   private heap: Buffer;
   private scratch = Buffer.allocUnsafe(4096);
+  /** Engine memory reused by every run: the script and KEYS/ARGV, and the result's address. */
+  private input = { ptr: 0, size: 0 };
+  private readonly resultAt: number;
 
   private constructor(
     private readonly engine: EngineInternals,
     private readonly fuelAt: number,
   ) {
     this.heap = Buffer.from(engine.exports.HEAPU8.buffer);
+    this.resultAt = engine.exports._alloc(8);
   }
 
   /** Loads an instance, or returns null when the fuel counter cannot be located. */
@@ -106,7 +111,9 @@ export class MainLua {
 
   /** Rewrites the running eval's remaining fuel (0: stop at the next hook). */
   setFuel(instructions: number): void {
-    this.heap.writeBigInt64LE(BigInt(instructions), this.fuelAt);
+    // Two halves: no BigInt on this path.
+    this.heap.writeUInt32LE(instructions % 0x100000000, this.fuelAt);
+    this.heap.writeUInt32LE(Math.floor(instructions / 0x100000000), this.fuelAt + 4);
   }
 
   /**
@@ -117,8 +124,14 @@ export class MainLua {
     const ex = this.engine.exports;
     let size = 4;
     for (let i = from; i < argv.length; i++) size += 4 + argv[i]!.length;
-    const scriptPtr = ex._alloc(body.length);
-    const argsPtr = ex._alloc(size);
+    const need = body.length + size;
+    if (this.input.size < need) {
+      if (this.input.ptr !== 0) ex._free_mem(this.input.ptr);
+      const grown = Math.max(need, 4096);
+      this.input = { ptr: ex._alloc(grown), size: grown };
+    }
+    const scriptPtr = this.input.ptr;
+    const argsPtr = scriptPtr + body.length;
     this.call = call;
     try {
       const heap = this.heap;
@@ -131,12 +144,13 @@ export class MainLua {
         heap.latin1Write(a, off + 4, a.length);
         off += 4 + a.length;
       }
-      const result = this.engine.callEvalWithArgs(scriptPtr, body.length, argsPtr, size, numkeys);
+      if (ex._eval_with_args.length < 6) return this.engine.decodeResult(this.engine.callEvalWithArgs(scriptPtr, body.length, argsPtr, size, numkeys), sha);
+      // The sret ABI: the engine writes the result's ptr and len at resultAt.
+      ex._eval_with_args(this.resultAt, scriptPtr, body.length, argsPtr, size, numkeys);
+      const result = { ptr: this.heap.readUInt32LE(this.resultAt), len: this.heap.readUInt32LE(this.resultAt + 4) };
       return this.engine.decodeResult(result, sha);
     } finally {
       this.call = null;
-      ex._free_mem(scriptPtr);
-      ex._free_mem(argsPtr);
     }
   }
 }
