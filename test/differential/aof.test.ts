@@ -16,6 +16,7 @@ import { tempDir as newTempDir, loaded, infoField, waitForField } from '../helpe
 import { parseReply } from '../helpers/differential.js';
 import { populate, readDataset, assertSameDataset } from '../helpers/dataset.js';
 import type { RunningServer } from '../../src/index.js';
+import { lcg as rng } from '../helpers/rng.js';
 
 const tempDir = (): string => newTempDir('nodis-aof-');
 
@@ -25,14 +26,6 @@ async function nodisOn(dir: string, config: Record<string, string> = {}): Promis
 }
 
 const waitFor = waitForField;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 /** Random writes of every kind, including non-deterministic ones that must be replayed as their effects. */
 async function randomWrites(c: RespClient, seed: number, count: number): Promise<void> {
@@ -390,5 +383,4 @@ describe('crash safety: SIGKILL under write load', () => {
     await server.stop();
   });
 });
-
 

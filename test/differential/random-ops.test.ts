@@ -5,14 +5,7 @@
  */
 import { test } from 'node:test';
 import { diffSuite } from '../helpers/differential.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+import { lcg as rng } from '../helpers/rng.js';
 
 diffSuite('randomized operations on every type', (env) => {
   for (const seed of [1, 2, 3]) {

@@ -9,21 +9,10 @@ import { describe, before, after, test } from 'node:test';
 import net from 'node:net';
 import { spawnNodis, type ExternalServer } from '../helpers/servers.js';
 import { encodeCommand } from '../helpers/resp-client.js';
+import { rng } from '../helpers/rng.js';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261125);
 const BUDGET_MS = Number(process.env['FUZZ_MS'] ?? 15000);
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Harmless commands only: a mutation must not be able to spell SHUTDOWN or DEBUG SLEEP. */
 const SEEDS: Buffer[] = [

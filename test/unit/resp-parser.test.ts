@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RespParser, ProtocolError, string2ll, type ParserLimits } from '../../src/network/resp-parser.js';
+import { lcg as rng } from '../helpers/rng.js';
 
 type Outcome = string[] | { error: string } | 'incomplete';
 
@@ -51,15 +52,6 @@ function byteByByte(b: Buffer): Buffer[] {
   const out: Buffer[] = [];
   for (let i = 0; i < b.length; i++) out.push(b.subarray(i, i + 1));
   return out;
-}
-
-/** A small seeded PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
 }
 
 function randomSplits(b: Buffer, rand: () => number): Buffer[] {

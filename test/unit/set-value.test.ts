@@ -9,18 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SetValue, type SetLimits } from '../../src/types/set.js';
 import { IntTable, intMember } from '../../src/types/int-table.js';
-
-/** A deterministic PRNG (mulberry32), so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 const ODD = ['01', '-0', '+1', ' 1', '1 ', '-', '', '9007199254740991', '-9007199254740991', '9007199254740992', '9223372036854775807', '-9223372036854775808', '1e3', '\x00\xff'];
 
