@@ -315,3 +315,13 @@ export const FUNCTION_CODE_MISSING = err('Function code is missing');
 export const LIBRARY_NOT_FOUND = err('Library not found');
 export const functionSubcommand = (sub: string): ReplyError => err(`unknown subcommand or wrong number of arguments for '${sub}'. Try FUNCTION HELP.`);
 export const FUNCTION_FLUSH_MODE = err('FUNCTION FLUSH only supports SYNC|ASYNC option');
+
+// ---- Lists (LPOS, blocking pops) and CLIENT UNBLOCK ----
+export const LPOS_RANK_ZERO = err(
+  "RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+);
+export const LPOS_COUNT_NEGATIVE = err("COUNT can't be negative");
+export const LPOS_MAXLEN_NEGATIVE = err("MAXLEN can't be negative");
+export const CLIENT_UNBLOCK_REASON = err('CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+/** A command nodis looks up by name internally (blocking commands re-run) is missing: a bug. */
+export const missingCommand = (name: string): ReplyError => err(`unknown command '${name}'`);

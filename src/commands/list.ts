@@ -6,7 +6,27 @@
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
 import type { Command } from './registry.js';
-import { WRONGTYPE, SYNTAX, NO_SUCH_KEY, INDEX_OUT_OF_RANGE, WRONG_ARITY, TIMEOUT_NOT_FLOAT, TIMEOUT_NEGATIVE, err, ReplyError } from '../errors.js';
+import {
+  WRONGTYPE,
+  SYNTAX,
+  NO_SUCH_KEY,
+  INDEX_OUT_OF_RANGE,
+  WRONG_ARITY,
+  TIMEOUT_NOT_FLOAT,
+  TIMEOUT_NEGATIVE,
+  TIMEOUT_OUT_OF_RANGE,
+  NOT_INTEGER,
+  INT64_RANGE_NO_MIN,
+  VALUE_NOT_POSITIVE,
+  ZMPOP_NUMKEYS,
+  ZMPOP_COUNT,
+  LPOS_RANK_ZERO,
+  LPOS_COUNT_NEGATIVE,
+  LPOS_MAXLEN_NEGATIVE,
+  CLIENT_UNBLOCK_REASON,
+  missingCommand,
+  type ReplyError,
+} from '../errors.js';
 import { ListValue, clampRange } from '../types/list.js';
 import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
@@ -36,16 +56,16 @@ function listForRead(c: Client, key: string): ListValue | null {
 }
 
 /** getPositiveLongFromObjectOrReply: one message for non-integers and negatives alike. */
-function positiveLong(text: string, message = 'value is out of range, must be positive'): number {
+function positiveLong(text: string, error: ReplyError = VALUE_NOT_POSITIVE): number {
   const v = parseInt64(text);
-  if (v === null || v < 0) throw err(message);
+  if (v === null || v < 0) throw error;
   return Number(v);
 }
 
 /** getRangeLongFromObjectOrReply(1, LONG_MAX, msg) */
-function atLeastOne(text: string, message: string): number {
+function atLeastOne(text: string, error: ReplyError): number {
   const v = parseInt64(text);
-  if (v === null || v < 1) throw err(message);
+  if (v === null || v < 1) throw error;
   return Number(v);
 }
 
@@ -190,18 +210,18 @@ function lposCommand(c: Client, argv: string[]): void {
     const more = argv.length - 1 - j;
     if (opt === 'RANK' && more > 0) {
       const v = parseInt64(argv[++j]!);
-      if (v === null) throw err('value is not an integer or out of range');
+      if (v === null) throw NOT_INTEGER;
       if (v === -9223372036854775808n || (typeof v === 'bigint' && v < -9223372036854775807n)) {
-        throw err('value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+        throw INT64_RANGE_NO_MIN;
       }
       rank = Number(v);
       if (rank === 0) {
-        throw err('RANK can\'t be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list');
+        throw LPOS_RANK_ZERO;
       }
     } else if (opt === 'COUNT' && more > 0) {
-      count = positiveLong(argv[++j]!, "COUNT can't be negative");
+      count = positiveLong(argv[++j]!, LPOS_COUNT_NEGATIVE);
     } else if (opt === 'MAXLEN' && more > 0) {
-      maxlen = positiveLong(argv[++j]!, "MAXLEN can't be negative");
+      maxlen = positiveLong(argv[++j]!, LPOS_MAXLEN_NEGATIVE);
     } else throw SYNTAX;
   }
   const fromTail = rank < 0;
@@ -374,7 +394,7 @@ function rpoplpushCommand(c: Client, argv: string[]): void {
 
 /** LMPOP/BLMPOP argument parsing (lmpopGenericCommand). */
 function parseMpop(argv: string[], numkeysIndex: number): { keys: string[]; where: Where; count: number } {
-  const numkeys = atLeastOne(argv[numkeysIndex]!, 'numkeys should be greater than 0');
+  const numkeys = atLeastOne(argv[numkeysIndex]!, ZMPOP_NUMKEYS);
   const whereIndex = numkeysIndex + numkeys + 1;
   if (whereIndex >= argv.length) throw SYNTAX;
   const where = whereArg(argv[whereIndex]!);
@@ -382,7 +402,7 @@ function parseMpop(argv: string[], numkeysIndex: number): { keys: string[]; wher
   for (let j = whereIndex + 1; j < argv.length; j++) {
     const more = argv.length - 1 - j;
     if (count === -1 && argv[j]!.toUpperCase() === 'COUNT' && more > 0) {
-      count = atLeastOne(argv[++j]!, 'count should be greater than 0');
+      count = atLeastOne(argv[++j]!, ZMPOP_COUNT);
     } else throw SYNTAX;
   }
   return { keys: argv.slice(numkeysIndex + 1, numkeysIndex + 1 + numkeys), where, count: count === -1 ? 1 : count };
@@ -408,14 +428,14 @@ function timeoutArg(c: Client, text: string): number {
   if (ld === null) throw TIMEOUT_NOT_FLOAT;
   const seconds = ld.kind === 'inf' ? (ld.neg ? -Infinity : Infinity) : Number(formatLongDoubleHuman(ld));
   const ms = Math.ceil(seconds * 1000);
-  if (ms > 9223372036854775807) throw err('timeout is out of range');
+  if (ms > 9223372036854775807) throw TIMEOUT_OUT_OF_RANGE;
   if (ms < 0) throw TIMEOUT_NEGATIVE;
   return ms > 0 ? c.server.nowMs + ms : 0;
 }
 
 function currentCommand(c: Client, name: string): Command {
   const cmd = c.server.commands.all.get(name);
-  if (cmd === undefined) throw new ReplyError(`ERR unknown command '${name}'`);
+  if (cmd === undefined) throw missingCommand(name);
   return cmd;
 }
 
@@ -489,12 +509,12 @@ function brpoplpushCommand(c: Client, argv: string[]): void {
 /** CLIENT UNBLOCK client-id [TIMEOUT|ERROR] */
 function clientUnblockCommand(c: Client, argv: string[]): void {
   const id = parseInt64(argv[2]!);
-  if (id === null) throw err('value is not an integer or out of range');
+  if (id === null) throw NOT_INTEGER;
   let error = false;
   if (argv.length === 4) {
     const mode = argv[3]!.toUpperCase();
     if (mode === 'ERROR') error = true;
-    else if (mode !== 'TIMEOUT') throw err('CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+    else if (mode !== 'TIMEOUT') throw CLIENT_UNBLOCK_REASON;
   } else if (argv.length > 4) throw SYNTAX;
   const target = c.server.clients.get(Number(id));
   const done = target !== undefined && c.server.blocking.unblockByRequest(target, error);

@@ -1,7 +1,7 @@
 /** Set commands (t_set.c, Redis 7.2 semantics). */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { WRONGTYPE, SYNTAX, err } from '../errors.js';
+import { WRONGTYPE, SYNTAX, NOT_INTEGER, INT64_RANGE_NO_MIN, VALUE_NOT_POSITIVE, ZMPOP_NUMKEYS, NUMKEYS_TOO_MANY, ZINTERCARD_LIMIT_NEGATIVE } from '../errors.js';
 import { SetValue, type SetLimits } from '../types/set.js';
 import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
@@ -125,7 +125,7 @@ function spopCommand(c: Client, argv: string[]): void {
   const key = argv[1]!;
   if (argv.length === 3) {
     const parsed = parseInt64(argv[2]!);
-    if (parsed === null || parsed < 0) throw err('value is out of range, must be positive');
+    if (parsed === null || parsed < 0) throw VALUE_NOT_POSITIVE;
     const set = setForWrite(c, key);
     if (set === null || parsed === 0) {
       replySet(c, []);
@@ -163,8 +163,8 @@ function srandmemberCommand(c: Client, argv: string[]): void {
   if (argv.length > 3) throw SYNTAX;
   if (argv.length === 3) {
     const parsed = parseInt64(argv[2]!);
-    if (parsed === null) throw err('value is not an integer or out of range');
-    if (parsed === -9223372036854775808n) throw err('value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+    if (parsed === null) throw NOT_INTEGER;
+    if (parsed === -9223372036854775808n) throw INT64_RANGE_NO_MIN;
     const count = Number(parsed);
     const set = setForRead(c, argv[1]!);
     if (set === null || count === 0) {
@@ -268,14 +268,14 @@ function storeResult(c: Client, dst: string, members: string[], event: string): 
 
 function sintercardCommand(c: Client, argv: string[]): void {
   const numkeys = parseInt64(argv[1]!);
-  if (numkeys === null || numkeys < 1) throw err('numkeys should be greater than 0');
-  if (numkeys > argv.length - 2) throw err("Number of keys can't be greater than number of args");
+  if (numkeys === null || numkeys < 1) throw ZMPOP_NUMKEYS;
+  if (numkeys > argv.length - 2) throw NUMKEYS_TOO_MANY;
   let limit = 0;
   for (let j = 2 + Number(numkeys); j < argv.length; j++) {
     const more = argv.length - 1 - j;
     if (argv[j]!.toUpperCase() === 'LIMIT' && more > 0) {
       const v = parseInt64(argv[++j]!);
-      if (v === null || v < 0) throw err("LIMIT can't be negative");
+      if (v === null || v < 0) throw ZINTERCARD_LIMIT_NEGATIVE;
       limit = Number(v);
     } else throw SYNTAX;
   }
