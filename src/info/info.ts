@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from '../server.js';
 import { REDIS_COMPAT_VERSION, NODIS_VERSION } from '../version.js';
 import { ServerStats } from './stats.js';
+import { scriptingMemory } from '../scripting/scripting.js';
 
 type Section = (s: Server) => [string, string | number][];
 
@@ -71,6 +72,28 @@ const clients: Section = (s) => [
   ['total_blocking_keys_on_nokey', 0],
 ];
 
+/** The script and function lines of INFO memory, in Redis 7.2's order. */
+function scriptingFields(server: Server): [string, string | number][] {
+  const m = scriptingMemory(server);
+  const vmTotal = m.vmEval + m.vmFunctions;
+  const scripts = m.scriptsEval + m.functionsOverhead;
+  return [
+    ['used_memory_lua', m.vmEval],
+    ['used_memory_vm_eval', m.vmEval],
+    ['used_memory_lua_human', bytesToHuman(m.vmEval)],
+    ['used_memory_scripts_eval', m.scriptsEval],
+    ['number_of_cached_scripts', m.cachedScripts],
+    ['number_of_functions', m.functions],
+    ['number_of_libraries', m.libraries],
+    ['used_memory_vm_functions', m.vmFunctions],
+    ['used_memory_vm_total', vmTotal],
+    ['used_memory_vm_total_human', bytesToHuman(vmTotal)],
+    ['used_memory_functions', m.functionsOverhead],
+    ['used_memory_scripts', scripts],
+    ['used_memory_scripts_human', bytesToHuman(scripts)],
+  ];
+}
+
 const memory: Section = (s) => {
   const m = process.memoryUsage();
   const used = m.heapUsed + m.external;
@@ -86,6 +109,7 @@ const memory: Section = (s) => {
     ['used_memory_dataset', used],
     ['total_system_memory', total],
     ['total_system_memory_human', bytesToHuman(total)],
+    ...scriptingFields(s),
     ['maxmemory', maxmemory],
     ['maxmemory_human', bytesToHuman(maxmemory)],
     ['maxmemory_policy', s.config.get('maxmemory-policy')],

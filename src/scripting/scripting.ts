@@ -83,3 +83,37 @@ export function parseShebang(body: string): CachedScript {
 }
 
 export { NOSCRIPT };
+
+/** What INFO memory reports about scripts and functions (Redis's used_memory_vm_* fields). */
+export interface ScriptingMemory {
+  cachedScripts: number;
+  functions: number;
+  libraries: number;
+  /** Lua heap of the EVAL engine: Redis's empty VM (32 KB) plus the compiled bodies, estimated by their size. */
+  vmEval: number;
+  /** The script cache itself: bodies, SHA keys and per-entry overhead. */
+  scriptsEval: number;
+  /** Lua heap of the functions engine: Redis's empty VM (33 KB) plus the library code. */
+  vmFunctions: number;
+  /** Library and function bookkeeping (Redis's functionsMemoryOverhead starts at 200). */
+  functionsOverhead: number;
+}
+
+/** Estimates (the engines run in WebAssembly, whose heap is not split per script); counts are exact. */
+export function scriptingMemory(server: Server): ScriptingMemory {
+  const s = instances.get(server);
+  const scripts = s === undefined ? [] : [...s.scripts.values()];
+  const libraries = s === undefined ? [] : [...s.libraries.libraries.values()];
+  const bodies = scripts.reduce((n, script) => n + script.luaBody.length, 0);
+  const code = libraries.reduce((n, lib) => n + lib.code.length, 0);
+  const functions = s === undefined ? 0 : s.libraries.functions.size;
+  return {
+    cachedScripts: scripts.length,
+    functions,
+    libraries: libraries.length,
+    vmEval: 32768 + bodies,
+    scriptsEval: scripts.reduce((n, script) => n + script.luaBody.length + 40 + 96, 0),
+    vmFunctions: 33792 + code,
+    functionsOverhead: 200 + libraries.reduce((n, lib) => n + lib.code.length + 64, 0) + functions * 96,
+  };
+}
