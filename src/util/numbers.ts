@@ -100,6 +100,8 @@ export function formatDouble17g(d: number): string {
   if (d === -Infinity) return '-inf';
   if (Number.isNaN(d)) return 'nan';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  // A safe integer has at most 16 digits: %.17g prints it exactly, as String() does (~10x cheaper).
+  if (Number.isSafeInteger(d)) return String(d);
   const exp = d.toExponential(16); // "d.dddddddddddddddde+X"
   const ePos = exp.indexOf('e');
   const exponent = parseInt(exp.slice(ePos + 1), 10);
