@@ -366,41 +366,61 @@ function setrangeCommand(c: Client, argv: string[]): void {
 // ---- Counters -----------------------------------------------------------------------
 
 /** incrDecrCommand: the stored value must be an int64; the TTL is kept. */
-function incrDecr(c: Client, key: string, incr: bigint): void {
+function incrDecr(c: Client, key: string, incr: number | bigint): void {
   const existing = c.db.lookupWrite(key);
-  let value = 0n;
+  let current: number | bigint = 0;
   if (existing !== undefined) {
     if (!isString(existing)) throw WRONGTYPE;
     const parsed = parseInt64(stringOf(existing));
     if (parsed === null) throw NOT_INTEGER;
-    value = BigInt(parsed);
+    current = parsed;
   }
-  if ((incr < 0n && value < 0n && incr < INT64_MIN - value) || (incr > 0n && value > 0n && incr > INT64_MAX - value)) {
+  // The common case in plain numbers (BigInt arithmetic allocates): a safe result is far from
+  // the int64 bounds, so it cannot have overflowed.
+  if (typeof current === 'number' && typeof incr === 'number') {
+    const sum = current + incr;
+    if (Number.isSafeInteger(sum)) {
+      storeCounter(c, key, String(sum));
+      c.w.integer(sum);
+      return;
+    }
+  }
+  const value = BigInt(current);
+  const by = BigInt(incr);
+  if ((by < 0n && value < 0n && by < INT64_MIN - value) || (by > 0n && value > 0n && by > INT64_MAX - value)) {
     throw OVERFLOW;
   }
-  const result = value + incr;
-  const text = result.toString();
-  c.db.set(key, text, true);
-  afterWrite(c, key, NOTIFY.STRING, 'incrby');
+  const result = value + by;
+  storeCounter(c, key, result.toString());
   c.w.integer(result >= BigInt(Number.MIN_SAFE_INTEGER) && result <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(result) : result);
 }
 
+function storeCounter(c: Client, key: string, text: string): void {
+  c.db.set(key, text, true);
+  afterWrite(c, key, NOTIFY.STRING, 'incrby');
+}
+
+/** An INCRBY/DECRBY amount as a plain number when it is one exactly. */
+function amount(v: bigint): number | bigint {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
 function incrCommand(c: Client, argv: string[]): void {
-  incrDecr(c, argv[1]!, 1n);
+  incrDecr(c, argv[1]!, 1);
 }
 
 function decrCommand(c: Client, argv: string[]): void {
-  incrDecr(c, argv[1]!, -1n);
+  incrDecr(c, argv[1]!, -1);
 }
 
 function incrbyCommand(c: Client, argv: string[]): void {
-  incrDecr(c, argv[1]!, int64BigArg(argv[2]!));
+  incrDecr(c, argv[1]!, amount(int64BigArg(argv[2]!)));
 }
 
 function decrbyCommand(c: Client, argv: string[]): void {
   const incr = int64BigArg(argv[2]!);
   if (incr === INT64_MIN) throw DECREMENT_OVERFLOW;
-  incrDecr(c, argv[1]!, -incr);
+  incrDecr(c, argv[1]!, amount(-incr));
 }
 
 /** INCRBYFLOAT: long double arithmetic and formatting, propagated as SET ... KEEPTTL. */
