@@ -170,23 +170,26 @@ export class ZTree {
     else for (let k = 0; k < len; k++) m[b + k] = m[a + k]!;
   }
 
-  insert(score: number, member: string): void {
+  /**
+   * Walks from the root to the leaf where (score, member) belongs, recording the path in
+   * pathNodes/pathIdx and adding `countDelta` to the count of each child taken (insert: +1).
+   */
+  private descend(score: number, member: string, countDelta: number): number {
     const h = this.height;
-    let leaf = this.rootLeaf;
-    if (h > 0) {
-      let node = this.rootInner!;
-      for (let d = 0; ; d++) {
-        const i = childFor(node, score, member);
-        node.counts[i]!++;
-        this.pathNodes[d] = node;
-        this.pathIdx[d] = i;
-        if (d === h - 1) {
-          leaf = node.leaves[i]!;
-          break;
-        }
-        node = node.children[i]!;
-      }
+    if (h === 0) return this.rootLeaf;
+    let node = this.rootInner!;
+    for (let d = 0; ; d++) {
+      const i = childFor(node, score, member);
+      node.counts[i]! += countDelta;
+      this.pathNodes[d] = node;
+      this.pathIdx[d] = i;
+      if (d === h - 1) return node.leaves[i]!;
+      node = node.children[i]!;
     }
+  }
+
+  insert(score: number, member: string): void {
+    const leaf = this.descend(score, member, 1);
     const pos = this.lowerBound(leaf, score, member);
     this.size++;
     const n = this.leafN[leaf]!;
@@ -278,20 +281,7 @@ export class ZTree {
   /** Removes (score, member); false when absent. */
   delete(score: number, member: string): boolean {
     const h = this.height;
-    let leaf = this.rootLeaf;
-    if (h > 0) {
-      let node = this.rootInner!;
-      for (let d = 0; ; d++) {
-        const i = childFor(node, score, member);
-        this.pathNodes[d] = node;
-        this.pathIdx[d] = i;
-        if (d === h - 1) {
-          leaf = node.leaves[i]!;
-          break;
-        }
-        node = node.children[i]!;
-      }
-    }
+    const leaf = this.descend(score, member, 0);
     const pos = this.lowerBound(leaf, score, member);
     const n = this.leafN[leaf]!;
     const at = leaf * LEAF_CAP + pos;

@@ -5,18 +5,7 @@
  * pops from both ends, until the set is small again.
  */
 import { diffSuite, diffTest } from '../helpers/differential.js';
-
-/** A deterministic PRNG (mulberry32), so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 diffSuite('big sorted sets against Redis', (env) => {
   diffTest(env, 'score replies: integers (the fast path), -0, past 2^53, exponents, fractions', async (b) => {
