@@ -74,9 +74,7 @@ export class KeyIndex {
       if (s === 0) break;
       if (t[2 * i] === h && slots[(s - 1) * this.stride] === key) return s - 1;
     }
-    t[2 * i] = h;
-    t[2 * i + 1] = slot + 1;
-    if (++this.size * 4 > (mask + 1) * 3) this.resize((mask + 1) * 2);
+    this.fill(i, h, slot);
     return -1;
   }
 
@@ -87,9 +85,15 @@ export class KeyIndex {
     const mask = this.mask;
     let i = h & mask;
     while (t[2 * i + 1] !== 0) i = (i + 1) & mask;
+    this.fill(i, h, slot);
+  }
+
+  /** Stores an entry at free position i, growing the table past 3/4 full. */
+  private fill(i: number, h: number, slot: number): void {
+    const t = this.table;
     t[2 * i] = h;
     t[2 * i + 1] = slot + 1;
-    if (++this.size * 4 > (mask + 1) * 3) this.resize((mask + 1) * 2);
+    if (++this.size * 4 > t.length * 1.5) this.resize(t.length);
   }
 
   /** Removes the key; returns its slot, or -1 when absent. */
