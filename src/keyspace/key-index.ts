@@ -48,16 +48,22 @@ export class KeyIndex {
     return h;
   }
 
-  /** The key's slot, or -1. */
-  get(key: string, slots: readonly unknown[]): number {
-    const h = this.hash(key);
+  /**
+   * The probe every operation shares: the position holding `key` (hash `h`), or the empty
+   * position that ends its run when the key is absent.
+   */
+  private find(key: string, h: number, slots: readonly unknown[]): number {
     const t = this.table;
     const mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const s = t[2 * i + 1]!;
-      if (s === 0) return -1;
-      if (t[2 * i] === h && slots[(s - 1) * this.stride] === key) return s - 1;
+      if (s === 0 || (t[2 * i] === h && slots[(s - 1) * this.stride] === key)) return i;
     }
+  }
+
+  /** The key's slot, or -1. */
+  get(key: string, slots: readonly unknown[]): number {
+    return this.table[2 * this.find(key, this.hash(key), slots) + 1]! - 1;
   }
 
   /**
@@ -66,14 +72,9 @@ export class KeyIndex {
    */
   addIfAbsent(key: string, slot: number, slots: readonly unknown[]): number {
     const h = this.hash(key);
-    const t = this.table;
-    const mask = this.mask;
-    let i = h & mask;
-    for (; ; i = (i + 1) & mask) {
-      const s = t[2 * i + 1]!;
-      if (s === 0) break;
-      if (t[2 * i] === h && slots[(s - 1) * this.stride] === key) return s - 1;
-    }
+    const i = this.find(key, h, slots);
+    const existing = this.table[2 * i + 1]!;
+    if (existing !== 0) return existing - 1;
     this.fill(i, h, slot);
     return -1;
   }
@@ -98,16 +99,11 @@ export class KeyIndex {
 
   /** Removes the key; returns its slot, or -1 when absent. */
   delete(key: string, slots: readonly unknown[]): number {
-    const h = this.hash(key);
     const t = this.table;
     const mask = this.mask;
-    let i = h & mask;
-    for (; ; i = (i + 1) & mask) {
-      const s = t[2 * i + 1]!;
-      if (s === 0) return -1;
-      if (t[2 * i] === h && slots[(s - 1) * this.stride] === key) break;
-    }
+    const i = this.find(key, this.hash(key), slots);
     const slot = t[2 * i + 1]! - 1;
+    if (slot < 0) return -1;
     // Backward-shift: pull later entries of the run into the hole when their home position
     // is not strictly between the hole and them, so lookups never need tombstones.
     let hole = i;
