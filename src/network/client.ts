@@ -108,7 +108,7 @@ export class Client {
     limits.authenticated = this.authenticated;
   }
 
-  /** Socket 'data': parse and run every complete command, then write all replies at once. */
+  /** Socket 'data': parse and run every complete command; the replies go out together at the end of the turn. */
   onData(chunk: Buffer): void {
     this.netIn += chunk.length;
     this.server.stats.netInputBytes += chunk.length;
@@ -129,7 +129,7 @@ export class Client {
     }
     // The chunk is a view of the shared read buffer (adopt-socket.ts): keep no reference to it.
     this.parser.detach();
-    server.flushPendingWrites();
+    server.afterInputBatch();
   }
 
   /** Runs buffered commands until the input is exhausted or the client must wait. */
