@@ -13,6 +13,7 @@ import { Msg } from '../scripting/channel.js';
 import { MAIN_BUDGET_MS } from '../scripting/engine.js';
 import { writeScriptResult, writeLuaValue } from '../scripting/result.js';
 import { mainThreadEligible } from '../scripting/fast-path.js';
+import { KEPT_RESULT } from '../scripting/main-lua.js';
 import { parseInt64 } from '../util/numbers.js';
 
 /** evalGetKeys' checks, in Redis's order: integer, not more than the arguments, not negative. */
@@ -44,8 +45,10 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, readOnly: boolea
   let sha: string;
   let script: CachedScript;
   if (bySha) {
-    sha = argv[1]!.toLowerCase();
-    const cached = sha.length === 40 ? s.scripts.get(sha) : undefined;
+    // Cached SHAs are lowercase, as Redis's f_<sha> names: most clients send them so.
+    sha = argv[1]!;
+    let cached = sha.length === 40 ? s.scripts.get(sha) : undefined;
+    if (cached === undefined && sha.length === 40) cached = s.scripts.get((sha = sha.toLowerCase()));
     if (cached === undefined) throw NOSCRIPT;
     script = cached;
   } else {
@@ -60,7 +63,7 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, readOnly: boolea
     readOnly: readOnly || script.flags.has('no-writes'),
     wrote: false,
     startedAt: performance.now(),
-    oneLine: !script.luaBody.includes('\n'),
+    oneLine: (script.oneLine ??= !script.luaBody.includes('\n')),
   };
   if (script.place === 'main') {
     script.bytes ??= Buffer.from(script.luaBody, 'latin1');
@@ -69,7 +72,10 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, readOnly: boolea
     // to the worker until a quick run there promotes it again.
     if (r === null || r.slow) delete script.place;
     if (r !== null) {
-      if (writeLuaValue(c, r.value, sha, s.engine.commandErrors)) scriptFailed(c, argv);
+      const errors = s.engine.commandErrors;
+      const failed =
+        r.value === KEPT_RESULT ? s.engine.writeKeptResult(c.w, (v) => writeLuaValue(c, v, sha, errors)) : writeLuaValue(c, r.value, sha, errors);
+      if (failed) scriptFailed(c, argv);
       return;
     }
   }

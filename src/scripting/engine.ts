@@ -22,7 +22,8 @@ import { call } from '../commands/dispatch.js';
 import { SCRIPT_KILLED, LUA_ENGINE_START, LUA_ENGINE_FAILURE, NOTBUSY, UNKILLABLE, BUSY_SCRIPT, BUSY_FUNCTION } from '../errors.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
 import type { ReplyValue } from 'lua-redis-wasm';
-import { MainLua, FUEL_CAP } from './main-lua.js';
+import { MainLua, FUEL_CAP, KEPT_RESULT } from './main-lua.js';
+import type { ReplyWriter } from '../network/reply-writer.js';
 
 /** What a running script may do, and what it did (SCRIPT KILL needs `wrote`). */
 export interface RunContext {
@@ -203,7 +204,7 @@ export class ScriptEngine {
    * A run that wrote cannot move: it gets the worker's full instruction allowance and
    * finishes here (no -BUSY meanwhile); `slow` says it went past the budget so.
    */
-  runOnMain(ctx: RunContext, sha: string, body: Buffer, argv: readonly string[], numkeys: number): { value: ReplyValue; slow: boolean } | null {
+  runOnMain(ctx: RunContext, sha: string, body: Buffer, argv: readonly string[], numkeys: number): { value: ReplyValue | typeof KEPT_RESULT; slow: boolean } | null {
     const main = this.main;
     if (main === null) return null;
     const threshold = this.server.config.num('busy-reply-threshold');
@@ -219,7 +220,7 @@ export class ScriptEngine {
     this.commandErrors.clear();
     this.scriptClient.db = ctx.caller.db;
     main.setBudget(mayYield ? MAIN_BUDGET_FUEL : FUEL_CAP);
-    let value: ReplyValue;
+    let value: ReplyValue | typeof KEPT_RESULT;
     try {
       value = main.run(sha, body, argv, 3, numkeys, this.mainCall);
     } catch (e) {
@@ -232,10 +233,29 @@ export class ScriptEngine {
     } finally {
       this.running = null;
     }
+    if (value === KEPT_RESULT) {
+      // A result that is not an error: the run ended normally (unless it was moved meanwhile).
+      if (run.moved) {
+        main.dropResult();
+        return null;
+      }
+      this.kept = main;
+      return { value, slow: run.wrote && performance.now() > run.deadline };
+    }
     const outOfFuel = value !== null && typeof value === 'object' && 'meta' in value && value.err.includes('Script killed by fuel limit');
     if (run.moved || (outOfFuel && !run.wrote)) return null;
     if (outOfFuel) value = { err: Buffer.from('ERR Script killed by the instruction limit of the Lua engine', 'latin1') };
     return { value, slow: run.wrote && performance.now() > run.deadline };
+  }
+
+  /** The instance holding a KEPT_RESULT that runOnMain returned, until writeKeptResult. */
+  private kept: MainLua | null = null;
+
+  /** Writes the KEPT_RESULT of the last runOnMain to `w` (`write` takes shapes it can't write itself); true for an error. */
+  writeKeptResult(w: ReplyWriter, write: (v: ReplyValue) => boolean): boolean {
+    const main = this.kept!;
+    this.kept = null;
+    return main.writeResult(w, write);
   }
 
   /** The server-thread run in progress (one at a time: scripts don't nest). */

@@ -14,6 +14,9 @@
  */
 import { load, LuaWasmModule, type ReplyValue } from 'lua-redis-wasm';
 import { widenedWasm } from './wasm-memory.js';
+import { respToWire, wireBound, writeSimpleResult, Wire } from './wire-codec.js';
+import { shortLatin1, SHORT_LATIN1_MAX } from '../network/latin1.generated.js';
+import type { ReplyWriter } from '../network/reply-writer.js';
 
 /** The engine's exports we drive directly (LuaEngine keeps them private). */
 interface WasmExports {
@@ -38,6 +41,10 @@ interface ModuleInternals {
 }
 
 const PROBE_FUEL = 987_654_321;
+/** Replies up to this many characters are encoded directly into engine memory (hostCall). */
+const SMALL_REPLY = 4096;
+/** run()'s answer when the result stays in engine memory for writeResult / dropResult. */
+export const KEPT_RESULT: unique symbol = Symbol('kept result');
 /** The same ceiling as the worker's: ~2^32 instructions, then the script fails. */
 export const FUEL_CAP = 0xffffffff;
 
@@ -50,6 +57,9 @@ export class MainLua {
   /** Engine memory reused by every run: the script and KEYS/ARGV, and the result's address. */
   private input = { ptr: 0, size: 0 };
   private readonly resultAt: number;
+  /** The result of the last run when run() returned KEPT_RESULT (0: none). */
+  private resultPtr = 0;
+  private resultLen = 0;
 
   private constructor(
     private readonly engine: EngineInternals,
@@ -72,12 +82,15 @@ export class MainLua {
     // own handler builds a Buffer per argument and per reply part.
     const handlers = (mod as unknown as ModuleInternals).handlers;
     const generic = handlers.call;
-    handlers.call = handlers.pcall = (...abi: number[]): unknown => (abi.length === 3 ? main.hostCall(abi[0]!, abi[1]!, abi[2]!) : generic(...abi));
+    handlers.call = handlers.pcall = function (this: unknown, retPtr: number, ptr: number, len: number): unknown {
+      // eslint-disable-next-line prefer-rest-params -- no array per call on this path
+      return arguments.length === 3 ? main.hostCall(retPtr, ptr, len) : generic(...(Array.from(arguments) as number[]));
+    } as ModuleInternals['handlers']['call'];
     return main;
   }
 
   /** host_redis_call (sret ABI): decode the arguments at ptr, run them, write the reply's address at retPtr. */
-  private hostCall(retPtr: number, ptr: number, len: number): void {
+  hostCall(retPtr: number, ptr: number, len: number): void {
     const ex = this.engine.exports;
     if (this.heap.buffer !== ex.HEAPU8.buffer) this.heap = Buffer.from(ex.HEAPU8.buffer);
     const heap = this.heap;
@@ -88,13 +101,21 @@ export class MainLua {
     for (let i = 0; i < count && off + 4 <= end; i++) {
       const n = heap.readUInt32LE(off);
       off += 4;
-      args.push(heap.latin1Slice(off, off + n));
+      args.push(n === 0 ? '' : n <= SHORT_LATIN1_MAX ? shortLatin1(heap, off, n) : heap.latin1Slice(off, off + n));
       off += n;
     }
     const reply = this.call === null ? '-ERR redis.call is not available here\r\n' : this.call(args);
-    const size = respToWire(reply, this.scratchFor(reply.length * 4 + 64));
-    const out = ex._alloc(size);
-    this.scratch.copy(this.heap, out, 0, size);
+    let out: number;
+    let size: number;
+    if (reply.length <= SMALL_REPLY) {
+      // Encoded straight into engine memory, in a block sized by the bound (the engine frees it).
+      out = ex._alloc(wireBound(reply.length));
+      size = respToWire(reply, heap, out) - out;
+    } else {
+      size = respToWire(reply, this.scratchFor(wireBound(reply.length)), 0);
+      out = ex._alloc(size);
+      this.scratch.copy(this.heap, out, 0, size);
+    }
     heap.writeUInt32LE(out, retPtr);
     heap.writeUInt32LE(size, retPtr + 4);
   }
@@ -104,10 +125,35 @@ export class MainLua {
     return this.scratch;
   }
 
+  /**
+   * Writes the result run() kept (KEPT_RESULT) to `w` as RESP and frees it. Plain shapes are
+   * written straight from engine memory; others are decoded by the package (result.ts writes
+   * them). Returns true when the reply was an error.
+   */
+  writeResult(w: ReplyWriter, write: (v: ReplyValue) => boolean): boolean {
+    const { resultPtr: ptr, resultLen: len } = this;
+    this.resultPtr = 0;
+    if (writeSimpleResult(this.heap, ptr, len, w)) {
+      this.engine.exports._free_mem(ptr);
+      return false;
+    }
+    return write(this.engine.decodeResult({ ptr, len }, ''));
+  }
+
+  /** Frees the result run() kept, unwritten (the run moves to the worker). */
+  dropResult(): void {
+    if (this.resultPtr !== 0) this.engine.exports._free_mem(this.resultPtr);
+    this.resultPtr = 0;
+  }
+
   /** Instructions the next evals may run before the engine raises its fuel error. */
   setBudget(instructions: number): void {
+    // Each eval starts from this limit (setFuel only changes the running count): set on change.
+    if (instructions === this.budget) return;
+    this.budget = instructions;
     this.engine.exports._set_limits(instructions, 0, 0);
   }
+  private budget = -1;
 
   /** Rewrites the running eval's remaining fuel (0: stop at the next hook). */
   setFuel(instructions: number): void {
@@ -120,7 +166,7 @@ export class MainLua {
    * Runs `body` with KEYS/ARGV (the engine's encoding: count, then length-prefixed items).
    * Throws if the WebAssembly module aborts (out of memory): the instance is then unusable.
    */
-  run(sha: string, body: Buffer, argv: readonly string[], from: number, numkeys: number, call: MainCall): ReplyValue {
+  run(sha: string, body: Buffer, argv: readonly string[], from: number, numkeys: number, call: MainCall): ReplyValue | typeof KEPT_RESULT {
     const ex = this.engine.exports;
     let size = 4;
     for (let i = from; i < argv.length; i++) size += 4 + argv[i]!.length;
@@ -147,8 +193,17 @@ export class MainLua {
       if (ex._eval_with_args.length < 6) return this.engine.decodeResult(this.engine.callEvalWithArgs(scriptPtr, body.length, argsPtr, size, numkeys), sha);
       // The sret ABI: the engine writes the result's ptr and len at resultAt.
       ex._eval_with_args(this.resultAt, scriptPtr, body.length, argsPtr, size, numkeys);
-      const result = { ptr: this.heap.readUInt32LE(this.resultAt), len: this.heap.readUInt32LE(this.resultAt + 4) };
-      return this.engine.decodeResult(result, sha);
+      const ptr = this.heap.readUInt32LE(this.resultAt);
+      const len = this.heap.readUInt32LE(this.resultAt + 4);
+      const tag = len >= 5 ? this.heap[ptr]! : -1;
+      if (tag !== Wire.Error && tag !== Wire.ScriptError && tag !== -1) {
+        // Not an error (so not the end of a run that must move): left in engine memory for
+        // writeResult / dropResult, which write it as RESP without decoding it into objects.
+        this.resultPtr = ptr;
+        this.resultLen = len;
+        return KEPT_RESULT;
+      }
+      return this.engine.decodeResult({ ptr, len }, sha);
     } finally {
       this.call = null;
     }
@@ -174,105 +229,4 @@ function locateFuel(engine: EngineInternals): number {
     return v < BigInt(PROBE_FUEL) && v > BigInt(PROBE_FUEL - 1_000_000);
   });
   return moved.length === 1 ? moved[0]! : -1;
-}
-
-/** The engine's reply encoding (lua-redis-wasm codec): a tag byte, a u32 length or count, the payload. */
-const enum Wire {
-  Null = 0x00,
-  Int = 0x01,
-  Bulk = 0x02,
-  Array = 0x03,
-  Status = 0x04,
-  Error = 0x05,
-  Bool = 0x07,
-  Double = 0x08,
-  Map = 0x09,
-  Set = 0x0a,
-  BigNumber = 0x0b,
-  Verbatim = 0x0c,
-}
-
-/** Re-encodes a raw RESP reply (all of it) into `out`; returns the bytes written. */
-function respToWire(resp: string, out: Buffer): number {
-  let pos = 0;
-  let w = 0;
-  const head = (tag: Wire, n: number): void => {
-    out[w] = tag;
-    out.writeUInt32LE(n, w + 1);
-    w += 5;
-  };
-  const line = (): string => {
-    const end = resp.indexOf('\r', pos);
-    const s = resp.slice(pos + 1, end);
-    pos = end + 2;
-    return s;
-  };
-  const bytes = (tag: Wire, s: string): void => {
-    head(tag, s.length);
-    w += out.latin1Write(s, w, s.length);
-  };
-  const one = (): void => {
-    const type = resp.charCodeAt(pos);
-    const text = line();
-    switch (type) {
-      case 43 /* + */:
-        return bytes(Wire.Status, text);
-      case 45 /* - */:
-        return bytes(Wire.Error, text);
-      case 58 /* : */:
-        head(Wire.Int, 8);
-        out.writeBigInt64LE(BigInt(text), w);
-        w += 8;
-        return;
-      case 36 /* $ */: {
-        const n = Number(text);
-        if (n < 0) return head(Wire.Null, 0);
-        bytes(Wire.Bulk, resp.slice(pos, pos + n));
-        pos += n + 2;
-        return;
-      }
-      case 61 /* = */: {
-        const n = Number(text);
-        head(Wire.Verbatim, n + 3);
-        out.writeUInt32LE(3, w);
-        w += 4;
-        w += out.latin1Write(resp.slice(pos, pos + 3), w, 3);
-        w += out.latin1Write(resp.slice(pos + 4, pos + n), w, n - 4);
-        pos += n + 2;
-        return;
-      }
-      case 42 /* * */:
-      case 62 /* > */:
-      case 126 /* ~ */: {
-        const n = Number(text);
-        if (n < 0) return head(Wire.Null, 0);
-        head(type === 126 ? Wire.Set : Wire.Array, n);
-        for (let i = 0; i < n; i++) one();
-        return;
-      }
-      case 37 /* % */: {
-        const n = Number(text);
-        head(Wire.Map, n);
-        for (let i = 0; i < 2 * n; i++) one();
-        return;
-      }
-      case 95 /* _ */:
-        return head(Wire.Null, 0);
-      case 35 /* # */:
-        head(Wire.Bool, 1);
-        out[w++] = text === 't' ? 1 : 0;
-        return;
-      case 44 /* , */:
-        head(Wire.Double, 8);
-        out.writeDoubleLE(text === 'inf' ? Infinity : text === '-inf' ? -Infinity : Number(text), w);
-        w += 8;
-        return;
-      case 40 /* ( */:
-        return bytes(Wire.BigNumber, text);
-      default:
-        return bytes(Wire.Error, 'ERR unexpected reply from command');
-    }
-  };
-  one();
-  return w;
 }

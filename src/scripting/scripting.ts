@@ -22,6 +22,8 @@ export interface CachedScript {
   place?: 'main' | 'worker';
   /** luaBody as bytes, for the server-thread engine. */
   bytes?: Buffer;
+  /** luaBody has no newline (SCRIPT KILL's reply then names line 1), computed on first run. */
+  oneLine?: boolean;
 }
 
 export const SCRIPT_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
