@@ -56,6 +56,13 @@ export class ReplyWriter {
 
   /** Returns the pending bytes as one latin1 string (used by MULTI/EXEC capture and scripting). */
   takeString(): string {
+    if (this.chunks.length === 0) {
+      // The usual case (one command's reply, all in the buffer): no intermediate Buffer.
+      if (this.len === 0) return '';
+      const s = this.buf.latin1Slice(0, this.len);
+      this.len = 0;
+      return s;
+    }
     const chunks = this.take();
     if (chunks === null) return '';
     return chunks.map((c) => (typeof c === 'string' ? c : c.latin1Slice(0, c.length))).join('');

@@ -217,7 +217,8 @@ export class ScriptEngine {
     run.moved = false;
     run.wrote = false;
     this.running = ctx;
-    this.commandErrors.clear();
+    // Set.clear() allocates a fresh table even when empty.
+    if (this.commandErrors.size !== 0) this.commandErrors.clear();
     this.scriptClient.db = ctx.caller.db;
     main.setBudget(mayYield ? MAIN_BUDGET_FUEL : FUEL_CAP);
     let value: ReplyValue | typeof KEPT_RESULT;
@@ -298,7 +299,8 @@ export class ScriptEngine {
       else this.known.add(sha);
     }
     this.running = ctx;
-    this.commandErrors.clear();
+    // Set.clear() allocates a fresh table even when empty.
+    if (this.commandErrors.size !== 0) this.commandErrors.clear();
     this.killed = null;
     this.scriptClient.db = ctx.caller.db;
     ch.send(kind, parts);

@@ -56,6 +56,8 @@ export class MainLua {
   private scratch = Buffer.allocUnsafe(4096);
   /** Engine memory reused by every run: the script and KEYS/ARGV, and the result's address. */
   private input = { ptr: 0, size: 0 };
+  /** The script whose bytes are at input.ptr (a cached script keeps its Buffer). */
+  private inputBody: Buffer | null = null;
   private readonly resultAt: number;
   /** The result of the last run when run() returned KEPT_RESULT (0: none). */
   private resultPtr = 0;
@@ -175,20 +177,28 @@ export class MainLua {
       if (this.input.ptr !== 0) ex._free_mem(this.input.ptr);
       const grown = Math.max(need, 4096);
       this.input = { ptr: ex._alloc(grown), size: grown };
+      this.inputBody = null;
     }
     const scriptPtr = this.input.ptr;
     const argsPtr = scriptPtr + body.length;
     this.call = call;
     try {
       const heap = this.heap;
-      body.copy(heap, scriptPtr);
+      // The same script again (the usual EVALSHA loop) is still in place from the last run.
+      if (this.inputBody !== body) {
+        body.copy(heap, scriptPtr);
+        this.inputBody = body;
+      }
       heap.writeUInt32LE(argv.length - from, argsPtr);
       let off = argsPtr + 4;
       for (let i = from; i < argv.length; i++) {
         const a = argv[i]!;
-        heap.writeUInt32LE(a.length, off);
-        heap.latin1Write(a, off + 4, a.length);
-        off += 4 + a.length;
+        const n = a.length;
+        heap.writeUInt32LE(n, off);
+        off += 4;
+        if (n <= 16) for (let j = 0; j < n; j++) heap[off + j] = a.charCodeAt(j);
+        else heap.latin1Write(a, off, n);
+        off += n;
       }
       if (ex._eval_with_args.length < 6) return this.engine.decodeResult(this.engine.callEvalWithArgs(scriptPtr, body.length, argsPtr, size, numkeys), sha);
       // The sret ABI: the engine writes the result's ptr and len at resultAt.
