@@ -199,7 +199,7 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
       c.w.nullBulk();
       return;
     }
-    c.w.bulk(h.randomEntry(c.server.random)[0]);
+    c.w.bulk(h.randomField(c.server.random));
     return;
   }
   const parsed = parseInt64(argv[2]!);
@@ -232,13 +232,11 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
     }
     picked = entries.slice(0, count);
   } else {
-    // A small share of a big hash: distinct random picks.
-    const chosen = new Map<string, string>();
-    while (chosen.size < count) {
-      const [f, v] = h.randomEntry(random);
-      chosen.set(f, v);
-    }
-    picked = [...chosen];
+    // A small share of a big hash: distinct random slots (numbers: no field is hashed).
+    const map = h.slots()!;
+    const chosen = new Set<number>();
+    while (chosen.size < count) chosen.add(map.randomSlot(random));
+    picked = Array.from(chosen, (slot): [string, string] => [map.fieldAt(slot), map.valueAt(slot)]);
   }
   const w = c.w;
   w.arrayHeader(withValues && w.resp === 2 ? picked.length * 2 : picked.length);

@@ -107,9 +107,10 @@ function randomPick(c: Client, set: SetValue, count: number, unique: boolean): s
   if (!unique) return Array.from({ length: count }, () => set.random(random));
   if (count >= set.size) return set.ordered();
   if (count * 3 < set.size) {
-    const picked = new Set<string>();
-    while (picked.size < count) picked.add(set.random(random));
-    return [...picked];
+    // Distinct positions are distinct members: a Set of numbers, no member hashed.
+    const picked = new Set<number>();
+    while (picked.size < count) picked.add(set.randomPosition(random));
+    return Array.from(picked, (p) => set.memberAt(p));
   }
   const members = set.ordered();
   for (let i = 0; i < count; i++) {

@@ -316,6 +316,18 @@ export class HashValue implements AggregateValue {
     return picked!;
   }
 
+  /** randomEntry's field alone: a hashtable hash then reads neither the value nor allocates. */
+  randomField(random: () => number): string {
+    const d = this.data;
+    return typeof d === 'string' ? this.randomEntry(random)[0] : d.fieldAt(d.randomSlot(random));
+  }
+
+  /** The hashtable's SlotMap (random picks by slot); null while the hash is a listpack. */
+  slots(): SlotMap | null {
+    const d = this.data;
+    return typeof d === 'string' ? null : d;
+  }
+
   /**
    * One HSCAN step: a hashtable is walked `count` entries at a time (see SlotMap.scan); a
    * listpack is returned whole with cursor 0, as Redis does. Returns the next cursor.

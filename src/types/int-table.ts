@@ -113,9 +113,15 @@ export class IntTable {
 
   /** A uniformly random member; the table must not be empty. */
   random(random: () => number): number {
+    return this.vals[this.randomSlot(random)]!;
+  }
+
+  /** The slot of a uniformly random member; the table must not be empty. */
+  randomSlot(random: () => number): number {
+    const vals = this.vals;
     for (;;) {
-      const v = this.vals[Math.floor(random() * this.used)]!;
-      if (v === v) return v;
+      const i = Math.floor(random() * this.used);
+      if (vals[i] === vals[i]) return i;
     }
   }
 

@@ -109,20 +109,29 @@ export class SetValue implements AggregateValue {
 
   /** A uniformly random member in O(1) expected time; the set must not be empty. */
   random(random: () => number): string {
+    return this.memberAt(this.randomPosition(random));
+  }
+
+  /**
+   * The position of a uniformly random member (see memberAt): string slots first, then the
+   * integer slots. Distinct picks (SRANDMEMBER with a count) compare positions, numbers,
+   * instead of hashing the members.
+   */
+  randomPosition(random: () => number): number {
     const ints = this.ints;
-    if (ints === null || ints.size === 0) return this.strs.random(random);
-    if (this.strs.size === 0) return String(ints.random(random));
     const a = this.strs.slots;
+    if (ints === null || ints.size === 0) return this.strs.randomSlot(random);
+    if (this.strs.size === 0) return a + ints.randomSlot(random);
     for (;;) {
       const r = Math.floor(random() * (a + ints.slots));
-      if (r < a) {
-        const m = this.strs.at(r);
-        if (m !== null) return m;
-      } else {
-        const v = ints.at(r - a);
-        if (v === v) return String(v);
-      }
+      if (r < a ? this.strs.at(r) !== null : ints.at(r - a) === ints.at(r - a)) return r;
     }
+  }
+
+  /** The member at a position from randomPosition (valid until the set changes). */
+  memberAt(position: number): string {
+    const a = this.strs.slots;
+    return position < a ? this.strs.at(position)! : String(this.ints!.at(position - a));
   }
 
   /** intset → listpack: every member into StringSlots, in the intset's (numeric) order. */

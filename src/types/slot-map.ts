@@ -62,11 +62,29 @@ export class SlotMap {
 
   /** A uniformly random entry; the map must not be empty. */
   random(random: () => number): [string, string] {
+    const i = this.randomSlot(random);
+    return [this.fields[i]!, this.vals[i]!];
+  }
+
+  /**
+   * The slot of a uniformly random entry; the map must not be empty. A caller that needs
+   * only the field (HRANDFIELD) then skips the value's cache miss, and distinct picks can
+   * be told apart by slot number without hashing the fields.
+   */
+  randomSlot(random: () => number): number {
+    const fields = this.fields;
     for (;;) {
-      const i = Math.floor(random() * this.fields.length);
-      const f = this.fields[i];
-      if (f !== null && f !== undefined) return [f, this.vals[i]!];
+      const i = Math.floor(random() * fields.length);
+      if (fields[i] !== null) return i;
     }
+  }
+
+  fieldAt(slot: number): string {
+    return this.fields[slot]!;
+  }
+
+  valueAt(slot: number): string {
+    return this.vals[slot]!;
   }
 
   /**

@@ -81,9 +81,15 @@ export class StringSlots {
 
   /** A uniformly random member; the set must not be empty. */
   random(random: () => number): string {
+    return this.members[this.randomSlot(random)]!;
+  }
+
+  /** The slot of a uniformly random member; the set must not be empty. */
+  randomSlot(random: () => number): number {
+    const members = this.members;
     for (;;) {
-      const m = this.members[Math.floor(random() * this.members.length)];
-      if (m !== null && m !== undefined) return m;
+      const i = Math.floor(random() * members.length);
+      if (members[i] !== null) return i;
     }
   }
 
