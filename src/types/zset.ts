@@ -1,6 +1,9 @@
 /**
  * The sorted-set type (no protocol). Two views of the same (member, score) pairs:
- * - slots: member → slot (a Map) and per-slot member and score, for O(1) ZSCORE, a uniformly
+ * - slots: member → slot (a KeyIndex, the keyspace's open-addressing table: a lookup reads one
+ *   line of stored hashes, then the member, where a Map walks a bucket chain; measured in
+ *   process at 1M members, a lookup of a freshly parsed member ~1.5 µs → ~0.7 µs, ZADD of a
+ *   new member + ZREM ~2.9 µs → ~2.1 µs) and per-slot member and score, for O(1) ZSCORE, a uniformly
  *   random member in O(1) (ZRANDMEMBER: a random slot, < 4 tries as holes stay under 3/4)
  *   and an incremental ZSCAN over slot positions (SCAN's cursor guarantee, as SlotMap's);
  * - order: a ZTree (zset-tree.ts) for ranks and score/lex ranges in O(log n).
@@ -10,6 +13,7 @@
  * OBJECT ENCODING reports Redis's `listpack` (small) / `skiplist`, one-way.
  */
 import type { AggregateValue } from './value.js';
+import { KeyIndex } from '../keyspace/key-index.js';
 import { scanSlots } from './slot-map.js';
 import { ZTree } from './zset-tree.js';
 
@@ -32,7 +36,8 @@ export interface LexBound {
 
 export class ZsetValue implements AggregateValue {
   readonly kind = 'zset' as const;
-  private readonly index = new Map<string, number>();
+  /** member → slot; the members themselves are slotMembers (KeyIndex compares through it). */
+  private readonly index = new KeyIndex();
   private slotMembers: (string | null)[] = [];
   private slotScores = new Float64Array(4);
   private readonly free: number[] = [];
@@ -59,24 +64,24 @@ export class ZsetValue implements AggregateValue {
   }
 
   score(member: string): number | undefined {
-    const slot = this.index.get(member);
-    return slot === undefined ? undefined : this.slotScores[slot]!;
+    const slot = this.index.get(member, this.slotMembers);
+    return slot === -1 ? undefined : this.slotScores[slot]!;
   }
 
   has(member: string): boolean {
-    return this.index.has(member);
+    return this.index.get(member, this.slotMembers) !== -1;
   }
 
   /** Inserts or moves a member to `score`. */
   set(limits: ZsetLimits, member: string, score: number): void {
-    const slot = this.index.get(member);
-    if (slot !== undefined) this.moveSlot(slot, score);
+    const slot = this.index.get(member, this.slotMembers);
+    if (slot !== -1) this.moveSlot(slot, score);
     else this.add(limits, member, score);
   }
 
   /** The slot holding `member`, or -1: lets ZADD look a member up once. */
   slotOf(member: string): number {
-    return this.index.get(member) ?? -1;
+    return this.index.get(member, this.slotMembers);
   }
 
   /** Moves the member in `slot` to `score`. */
@@ -97,7 +102,7 @@ export class ZsetValue implements AggregateValue {
     if (!this.skiplist && (this.size + 1 > limits.maxEntries || member.length > limits.maxValue)) this.skiplist = true;
     if (score === 0 && !this.skiplist) score = 0;
     this.tree.insert(score, member);
-    this.index.set(member, this.takeSlot(member, score));
+    this.index.add(member, this.takeSlot(member, score));
   }
 
   private takeSlot(member: string, score: number): number {
@@ -119,10 +124,10 @@ export class ZsetValue implements AggregateValue {
   }
 
   remove(member: string): boolean {
-    const slot = this.index.get(member);
-    if (slot === undefined) return false;
-    this.tree.delete(this.slotScores[slot]!, member);
-    this.index.delete(member);
+    const slot = this.index.delete(member, this.slotMembers);
+    if (slot === -1) return false;
+    // The stored string, not the argument: the tree then matches it by identity.
+    this.tree.delete(this.slotScores[slot]!, this.slotMembers[slot]!);
     this.slotMembers[slot] = null;
     this.free.push(slot);
     const holes = this.free.length;
@@ -134,13 +139,15 @@ export class ZsetValue implements AggregateValue {
     const members: string[] = [];
     const scores = new Float64Array(Math.max(4, this.index.size));
     const old = this.slotMembers;
+    const moved = new Int32Array(old.length);
     for (let i = 0; i < old.length; i++) {
       const m = old[i];
       if (m === null || m === undefined) continue;
       scores[members.length] = this.slotScores[i]!;
-      this.index.set(m, members.length);
+      moved[i] = members.length;
       members.push(m);
     }
+    this.index.renumber(moved);
     this.slotMembers = members;
     this.slotScores = scores;
     this.free.length = 0;
@@ -149,8 +156,8 @@ export class ZsetValue implements AggregateValue {
 
   /** 0-based rank in ascending order, or -1 (O(log n)). */
   rank(member: string): number {
-    const slot = this.index.get(member);
-    return slot === undefined ? -1 : this.tree.rank(this.slotScores[slot]!, member);
+    const slot = this.index.get(member, this.slotMembers);
+    return slot === -1 ? -1 : this.tree.rank(this.slotScores[slot]!, this.slotMembers[slot]!);
   }
 
   /** The member at a 0-based rank (O(log n)). */
@@ -291,12 +298,18 @@ export class ZsetValue implements AggregateValue {
   check(): void {
     this.tree.check();
     if (this.tree.size !== this.index.size) throw new Error('tree and index sizes differ');
-    for (const [m, slot] of this.index) if (this.slotMembers[slot] !== m) throw new Error('slot');
+    let members = 0;
+    this.slotMembers.forEach((m, slot) => {
+      if (m === null) return;
+      members++;
+      if (this.index.get(m, this.slotMembers) !== slot) throw new Error('slot');
+    });
+    if (members !== this.index.size) throw new Error('slot count');
   }
 
   memoryUsage(): number {
     let bytes = 64;
-    for (const m of this.index.keys()) bytes += 80 + m.length;
+    for (const m of this.slotMembers) if (m !== null) bytes += 80 + m.length;
     return bytes;
   }
 }
