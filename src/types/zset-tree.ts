@@ -37,19 +37,38 @@ class Inner {
   constructor(readonly bottom: boolean) {}
 }
 
+/**
+ * Keys are searched a group at a time, not by bisection: GROUP consecutive scores fill one
+ * 64-byte cache line, so a scan of each group's first key reads every line of a node with
+ * loads that do not depend on each other (the CPU overlaps their misses), then the group
+ * found is scanned. In a 1M-member set, where a node's lines are rarely cached, bisection's
+ * ~4 misses one after the other cost more than the scan's extra compares (measured in
+ * process: a ZTree delete + insert at 1M ~1.2-1.3 µs → ~0.8 µs; at 1k unchanged, ~0.3 µs).
+ */
+const GROUP = 8;
+
 /** The child that holds (or would hold) (score, member): the last whose separator is <= it. */
 function childFor(node: Inner, score: number, member: string): number {
   const s = node.sepScores;
   const m = node.sepMembers;
-  let lo = 1;
-  let hi = node.n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const ss = s[mid]!;
-    if (ss < score || (ss === score && m[mid]! <= member)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
+  const n = node.n;
+  // Separator 0 is not a key (child 0 takes everything below separator 1).
+  let g = GROUP;
+  while (g < n && (s[g]! < score || (s[g] === score && m[g]! <= member))) g += GROUP;
+  let i = g - GROUP + 1;
+  const end = g < n ? g : n;
+  while (i < end && (s[i]! < score || (s[i] === score && m[i]! <= member))) i++;
+  return i - 1;
+}
+
+/** The first index in [from, end) where `below` fails (end if none), by groups (see GROUP). */
+function scanWhile(s: Float64Array, m: readonly string[], from: number, end: number, below: (score: number, member: string) => boolean): number {
+  let g = from + GROUP;
+  while (g < end && below(s[g]!, m[g]!)) g += GROUP;
+  let i = g - GROUP;
+  const stop = g < end ? g : end;
+  while (i < stop && below(s[i]!, m[i]!)) i++;
+  return i;
 }
 
 function sumCounts(node: Inner, end: number): number {
@@ -148,15 +167,14 @@ export class ZTree {
     const s = this.scores;
     const m = this.members;
     const base = id * LEAF_CAP;
-    let lo = 0;
-    let hi = this.leafN[id]!;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const ms = s[base + mid]!;
-      if (ms < score || (ms === score && m[base + mid]! < member)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    const n = this.leafN[id]!;
+    // By groups (see GROUP): the first group whose first pair is not before, then inside the one before it.
+    let g = GROUP;
+    while (g < n && (s[base + g]! < score || (s[base + g] === score && m[base + g]! < member))) g += GROUP;
+    let i = g - GROUP;
+    const end = g < n ? g : n;
+    while (i < end && (s[base + i]! < score || (s[base + i] === score && m[base + i]! < member))) i++;
+    return i;
   }
 
   /** Moves pairs [from, from+len) of leaf `src` to leaf `dst` at `at` (may overlap when src === dst). */
@@ -492,30 +510,17 @@ export class ZTree {
     if (h > 0) {
       let node = this.rootInner!;
       for (let d = 0; ; d++) {
-        let lo = 1;
-        let hi = node.n;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (below(node.sepScores[mid]!, node.sepMembers[mid]!)) lo = mid + 1;
-          else hi = mid;
-        }
-        total += sumCounts(node, lo - 1);
+        const i = scanWhile(node.sepScores, node.sepMembers, 1, node.n, below);
+        total += sumCounts(node, i - 1);
         if (d === h - 1) {
-          leaf = node.leaves[lo - 1]!;
+          leaf = node.leaves[i - 1]!;
           break;
         }
-        node = node.children[lo - 1]!;
+        node = node.children[i - 1]!;
       }
     }
     const base = leaf * LEAF_CAP;
-    let lo = 0;
-    let hi = this.leafN[leaf]!;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (below(this.scores[base + mid]!, this.members[base + mid]!)) lo = mid + 1;
-      else hi = mid;
-    }
-    return total + lo;
+    return total + scanWhile(this.scores, this.members, base, base + this.leafN[leaf]!, below) - base;
   }
 
   /** Structural invariants, for tests: counts, order, separators, leaf links. */
