@@ -122,6 +122,9 @@ export class ZTree {
   private readonly pathIdx = new Int32Array(MAX_DEPTH);
   /** Set by locate(): the index inside the returned leaf. */
   private locIdx = 0;
+  /** Set by countWhile(): where the pair at the returned rank is (index may equal the leaf's length). */
+  private seekLeaf = 0;
+  private seekIdx = 0;
 
   private allocLeaf(): number {
     const id = this.freeLeaves.pop() ?? this.leafIds++;
@@ -456,8 +459,37 @@ export class ZTree {
    */
   rangeWhile(start: number, count: number, reverse: boolean, inside: ((score: number, member: string) => boolean) | null, members: string[], scores: number[]): void {
     if (count <= 0 || start < 0 || start >= this.size) return;
-    let leaf = this.locate(start);
-    let i = this.locIdx;
+    this.walk(this.locate(start), this.locIdx, count, reverse, inside, members, scores);
+  }
+
+  /**
+   * rangeWhile() from the rank the last countWhile() returned (`reverse`: from the pair
+   * before it), with no second descent: ZRANGEBYSCORE without an offset finds its start
+   * once. The tree must not have changed since that countWhile().
+   */
+  rangeFromSeek(count: number, reverse: boolean, inside: ((score: number, member: string) => boolean) | null, members: string[], scores: number[]): void {
+    let leaf = this.seekLeaf;
+    let i = this.seekIdx;
+    if (reverse) {
+      // The pair before the seek position, in this leaf or the previous one.
+      while (i === 0) {
+        leaf = this.leafPrev[leaf]!;
+        if (leaf === NONE) return;
+        i = this.leafN[leaf]!;
+      }
+      i--;
+    } else {
+      while (i >= this.leafN[leaf]!) {
+        leaf = this.leafNext[leaf]!;
+        if (leaf === NONE) return;
+        i = 0;
+      }
+    }
+    if (count > 0) this.walk(leaf, i, count, reverse, inside, members, scores);
+  }
+
+  /** Appends up to `count` pairs from index `i` of `leaf` onwards (or backwards) while `inside` holds. */
+  private walk(leaf: number, i: number, count: number, reverse: boolean, inside: ((score: number, member: string) => boolean) | null, members: string[], scores: number[]): void {
     const ps = this.scores;
     const pm = this.members;
     while (count > 0 && leaf !== NONE) {
@@ -520,7 +552,10 @@ export class ZTree {
       }
     }
     const base = leaf * LEAF_CAP;
-    return total + scanWhile(this.scores, this.members, base, base + this.leafN[leaf]!, below) - base;
+    const i = scanWhile(this.scores, this.members, base, base + this.leafN[leaf]!, below) - base;
+    this.seekLeaf = leaf;
+    this.seekIdx = i;
+    return total + i;
   }
 
   /** Structural invariants, for tests: counts, order, separators, leaf links. */

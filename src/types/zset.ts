@@ -180,14 +180,17 @@ export class ZsetValue implements AggregateValue {
     const limit = count < 0 ? Infinity : count;
     const lo = min.value;
     const hi = max.value;
+    // Without an offset the range starts where the bound's search ended: no second descent.
     if (reverse) {
       const start = this.lastInScore(max) - offset;
       const aboveMin = min.exclusive ? (s: number) => s > lo : (s: number) => s >= lo;
-      if (start >= 0) this.tree.rangeWhile(start, limit, true, aboveMin, members, scores);
+      if (offset === 0) this.tree.rangeFromSeek(limit, true, aboveMin, members, scores);
+      else if (start >= 0) this.tree.rangeWhile(start, limit, true, aboveMin, members, scores);
     } else {
       const start = this.firstInScore(min) + offset;
       const belowMax = max.exclusive ? (s: number) => s < hi : (s: number) => s <= hi;
-      this.tree.rangeWhile(start, limit, false, belowMax, members, scores);
+      if (offset === 0) this.tree.rangeFromSeek(limit, false, belowMax, members, scores);
+      else this.tree.rangeWhile(start, limit, false, belowMax, members, scores);
     }
   }
 
@@ -199,12 +202,15 @@ export class ZsetValue implements AggregateValue {
       const start = this.lastInLex(max) - offset;
       const v = min.value;
       const inside = min.infinite === -1 ? () => true : min.infinite === 1 ? () => false : min.exclusive ? (_: number, m: string) => m > v : (_: number, m: string) => m >= v;
-      if (start >= 0) this.tree.rangeWhile(start, limit, true, inside, members, scores);
+      // A finite bound was searched (countWhile): start there, as rangeByScore does.
+      if (offset === 0 && max.infinite === 0) this.tree.rangeFromSeek(limit, true, inside, members, scores);
+      else if (start >= 0) this.tree.rangeWhile(start, limit, true, inside, members, scores);
     } else {
       const start = this.firstInLex(min) + offset;
       const v = max.value;
       const inside = max.infinite === 1 ? () => true : max.infinite === -1 ? () => false : max.exclusive ? (_: number, m: string) => m < v : (_: number, m: string) => m <= v;
-      this.tree.rangeWhile(start, limit, false, inside, members, scores);
+      if (offset === 0 && min.infinite === 0) this.tree.rangeFromSeek(limit, false, inside, members, scores);
+      else this.tree.rangeWhile(start, limit, false, inside, members, scores);
     }
   }
 
