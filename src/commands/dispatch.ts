@@ -113,3 +113,16 @@ export function replyError(server: Server, c: Client, e: ReplyError): void {
   c.w.error(sanitizeErrorText(e.reply));
   server.countError(e.code);
 }
+
+/**
+ * The bookkeeping call() does after a handler, for a command that a preceding one ran with
+ * itself (a pipelined run of EVALSHAs, scripting-cmd.ts). Its time is in the first command's
+ * (call() timed the whole run), so it adds a call and no time: the totals stay right.
+ */
+export function accountRunCommand(server: Server, c: Client, cmd: Command, argv: string[]): void {
+  cmd.stats.calls++;
+  server.stats.commandsProcessed++;
+  c.commandsProcessed++;
+  c.lastCommand = cmd.fullName;
+  server.afterCommand(c, cmd, argv, 0, false);
+}

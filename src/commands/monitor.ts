@@ -75,6 +75,12 @@ class Monitors {
 
 const installed = new WeakMap<Server, Monitors>();
 
+/** True when some client is in MONITOR mode. */
+export function monitoring(server: Server): boolean {
+  const m = installed.get(server);
+  return m !== undefined && m.clients.size !== 0;
+}
+
 export const monitorCommands: HandlerTable = {
   monitor: (c) => {
     if (c.inMulti) throw MONITOR_DENY_BLOCKING;

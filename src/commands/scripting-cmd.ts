@@ -12,7 +12,9 @@ import { scripting, sha1hex, parseShebang, NOSCRIPT, type CachedScript } from '.
 import { Msg } from '../scripting/channel.js';
 import { MAIN_BUDGET_MS } from '../scripting/engine.js';
 import { writeScriptResult, writeLuaValue } from '../scripting/result.js';
-import { mainThreadEligible } from '../scripting/fast-path.js';
+import { mainThreadEligible, batchWrapper } from '../scripting/fast-path.js';
+import { BATCH_TOKEN } from '../scripting/engine.js';
+import { EvalBatch } from './eval-batch.js';
 import { KEPT_RESULT } from '../scripting/main-lua.js';
 import { parseInt64 } from '../util/numbers.js';
 
@@ -67,15 +69,31 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, readOnly: boolea
   };
   if (script.place === 'main') {
     script.bytes ??= Buffer.from(script.luaBody, 'latin1');
-    const r = s.engine.runOnMain(ctx, sha, script.bytes, argv, numkeys);
+    const batch = bySha && !readOnly ? startBatch(c, sha, script, argv) : null;
+    const r = s.engine.runOnMain(ctx, sha, batch === null ? script.bytes : script.batchBytes!, argv, numkeys, batch);
     // A slow run (moved to the worker, or finished here after writing) sends the script back
     // to the worker until a quick run there promotes it again.
     if (r === null || r.slow) delete script.place;
+    if (batch !== null) {
+      batch.release();
+      if (batch.stopped) {
+        // Every run was answered at a boundary; the eval's own result is the wrapper's nil.
+        if (r !== null && r.value === KEPT_RESULT) s.engine.dropKeptResult();
+        return;
+      }
+      if (r === null && batch.index > 0) {
+        // A later run moved to the worker (no writes): it runs again from the input loop.
+        batch.giveBackCurrent();
+        return;
+      }
+      argv = batch.current;
+    }
     if (r !== null) {
       const errors = s.engine.commandErrors;
       const failed =
         r.value === KEPT_RESULT ? s.engine.writeKeptResult(c.w, (v) => writeLuaValue(c, v, sha, errors)) : writeLuaValue(c, r.value, sha, errors);
       if (failed) scriptFailed(c, argv);
+      batch?.accountCurrent();
       return;
     }
   }
@@ -105,6 +123,17 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, readOnly: boolea
 export function scriptFailed(c: Client, argv: readonly string[]): void {
   const cmd = c.server.commands.lookup(argv[0]!);
   if (cmd !== undefined) cmd.stats.failedCalls++;
+}
+
+/** A batch (eval-batch.ts) for this EVALSHA if the script allows it and the next command continues it. */
+function startBatch(c: Client, sha: string, script: CachedScript, argv: string[]): EvalBatch | null {
+  if (script.batchBytes === undefined) {
+    const source = batchWrapper(script.luaBody, BATCH_TOKEN);
+    script.batchBytes = source === null ? null : Buffer.from(source, 'latin1');
+  }
+  if (script.batchBytes === null) return null;
+  const cmd = c.server.commands.lookup('evalsha');
+  return cmd === undefined ? null : EvalBatch.start(c, cmd, sha, script, argv);
 }
 
 /** A worker run shorter than this moves a script to the server thread (see main-lua.ts). */

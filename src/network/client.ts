@@ -136,7 +136,9 @@ export class Client {
   processInput(): void {
     const server = this.server;
     while (!this.inputPaused && !this.closeAfterReply && !this.closed) {
-      const argv = this.parser.next();
+      let argv = this.pushedBack;
+      if (argv !== null) this.pushedBack = null;
+      else argv = this.parser.next();
       if (argv === null) break;
       if (argv instanceof ProtocolError) {
         server.stats.protocolErrors++;
@@ -153,9 +155,30 @@ export class Client {
         this.refuseCrossProtocol();
         return;
       }
+      this.readingInput = true;
       server.executeClientCommand(this, argv);
+      this.readingInput = false;
     }
   }
+
+  /**
+   * The next command of this client's input, for a command that runs its successors with it
+   * (a pipelined run of EVALSHAs, scripting-cmd.ts): only while processInput runs one of its
+   * commands. A command taken but not run goes back with pushBack.
+   */
+  takeNextCommand(): string[] | ProtocolError | null {
+    if (!this.readingInput || this.pushedBack !== null) return null;
+    return this.parser.next();
+  }
+
+  pushBack(argv: string[] | ProtocolError): void {
+    this.pushedBack = argv;
+  }
+
+  /** True while processInput runs a command read from this client's input. */
+  private readingInput = false;
+  /** A command taken by takeNextCommand and given back: processInput runs it next. */
+  private pushedBack: string[] | ProtocolError | null = null;
 
   /** securityWarningCommand: an HTTP request ("POST", "Host:") drops the connection, no reply. */
   private refuseCrossProtocol(): void {

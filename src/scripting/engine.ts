@@ -15,6 +15,7 @@
  * worker, where all of the above applies.
  */
 import { Worker, MessageChannel } from 'node:worker_threads';
+import { randomBytes } from 'node:crypto';
 import { Channel, Msg, SERVER } from './channel.js';
 import type { Server } from '../server.js';
 import type { Client } from '../network/client.js';
@@ -24,6 +25,26 @@ import { REDIS_COMPAT_VERSION } from '../version.js';
 import type { ReplyValue } from 'lua-redis-wasm';
 import { MainLua, FUEL_CAP, KEPT_RESULT } from './main-lua.js';
 import type { ReplyWriter } from '../network/reply-writer.js';
+
+/**
+ * The other side of a batched server-thread run (scripting-cmd.ts; fast-path.ts batchWrapper):
+ * at each boundary the run that ended gave a plain result (`encoded`); the host writes it and
+ * returns the next run's KEYS and ARGV, or null to stop. `slow`: that run wrote and went past
+ * its allowance (the script goes back to the worker).
+ */
+export interface BatchHost {
+  /** `encoded`: batchWrapper's redis.call arguments (the token, then the encoded result). */
+  next(encoded: readonly string[], slow: boolean): { keys: readonly string[]; args: readonly string[] } | null;
+}
+
+/** The redis.call name of a batch boundary: random, so no script can name it. */
+export const BATCH_TOKEN = `nodis:batch:${randomBytes(12).toString('hex')}`;
+
+function respArray(items: readonly string[]): string {
+  let out = `*${items.length}\r\n`;
+  for (const s of items) out += `$${s.length}\r\n${s}\r\n`;
+  return out;
+}
 
 /** What a running script may do, and what it did (SCRIPT KILL needs `wrote`). */
 export interface RunContext {
@@ -204,7 +225,14 @@ export class ScriptEngine {
    * A run that wrote cannot move: it gets the worker's full instruction allowance and
    * finishes here (no -BUSY meanwhile); `slow` says it went past the budget so.
    */
-  runOnMain(ctx: RunContext, sha: string, body: Buffer, argv: readonly string[], numkeys: number): { value: ReplyValue | typeof KEPT_RESULT; slow: boolean } | null {
+  runOnMain(
+    ctx: RunContext,
+    sha: string,
+    body: Buffer,
+    argv: readonly string[],
+    numkeys: number,
+    batch: BatchHost | null = null,
+  ): { value: ReplyValue | typeof KEPT_RESULT; slow: boolean } | null {
     const main = this.main;
     if (main === null) return null;
     const threshold = this.server.config.num('busy-reply-threshold');
@@ -213,6 +241,8 @@ export class ScriptEngine {
     const run = this.mainRun;
     run.ctx = ctx;
     run.main = main;
+    run.budgetMs = budgetMs;
+    run.fuel = mayYield ? MAIN_BUDGET_FUEL : FUEL_CAP;
     run.deadline = ctx.startedAt + budgetMs;
     run.moved = false;
     run.wrote = false;
@@ -220,7 +250,8 @@ export class ScriptEngine {
     // Set.clear() allocates a fresh table even when empty.
     if (this.commandErrors.size !== 0) this.commandErrors.clear();
     this.scriptClient.db = ctx.caller.db;
-    main.setBudget(mayYield ? MAIN_BUDGET_FUEL : FUEL_CAP);
+    main.setBudget(run.fuel);
+    this.batch = batch;
     let value: ReplyValue | typeof KEPT_RESULT;
     try {
       value = main.run(sha, body, argv, 3, numkeys, this.mainCall);
@@ -233,6 +264,7 @@ export class ScriptEngine {
       return { value: { err: Buffer.from(text, 'latin1') }, slow: true };
     } finally {
       this.running = null;
+      this.batch = null;
     }
     if (value === KEPT_RESULT) {
       // A result that is not an error: the run ended normally (unless it was moved meanwhile).
@@ -259,20 +291,64 @@ export class ScriptEngine {
     return main.writeResult(w, write);
   }
 
+  /** Frees the KEPT_RESULT of the last runOnMain unwritten (a batch's own final nil). */
+  dropKeptResult(): void {
+    this.kept?.dropResult();
+    this.kept = null;
+  }
+
   /** The server-thread run in progress (one at a time: scripts don't nest). */
-  private readonly mainRun: { ctx: RunContext | null; main: MainLua | null; deadline: number; moved: boolean; wrote: boolean } = {
+  private readonly mainRun: {
+    ctx: RunContext | null;
+    main: MainLua | null;
+    /** Each run's allowance (the same for every run of a batch). */
+    budgetMs: number;
+    fuel: number;
+    deadline: number;
+    moved: boolean;
+    wrote: boolean;
+  } = {
     ctx: null,
     main: null,
+    budgetMs: 0,
+    fuel: 0,
     deadline: 0,
     moved: false,
     wrote: false,
   };
+
+  /** The host of a batched run in progress (runOnMain's `batch`). */
+  private batch: BatchHost | null = null;
+
+  /**
+   * A batched run's boundary (batchWrapper's redis.call(BATCH_TOKEN, encoded)): the host writes
+   * the result; the next run starts with a fresh allowance, context and command time.
+   */
+  private batchBoundary(encoded: readonly string[]): string {
+    const run = this.mainRun;
+    const now = performance.now();
+    const next = this.batch!.next(encoded, run.wrote && now > run.deadline);
+    if (next === null) return '$-1\r\n';
+    const ctx = run.ctx!;
+    ctx.wrote = false;
+    ctx.startedAt = now;
+    run.deadline = now + run.budgetMs;
+    run.wrote = false;
+    run.main!.setFuel(run.fuel);
+    if (this.commandErrors.size !== 0) this.commandErrors.clear();
+    this.scriptClient.db = ctx.caller.db;
+    const server = this.server;
+    server.clock = now;
+    server.nowMs = Math.floor(server.clockOffsetMs + now);
+    return `*2\r\n${respArray(next.keys)}${respArray(next.args)}`;
+  }
 
   /** redis.call / redis.pcall of a server-thread run: [command, args...] → the raw reply. */
   private readonly mainCall = (args: string[]): string => {
     const run = this.mainRun;
     if (run.moved) return MOVED;
     if (args.length === 0) return NO_ARGS;
+    if (args[0] === BATCH_TOKEN && this.batch !== null) return this.batchBoundary(args);
     if (!run.wrote && performance.now() > run.deadline) {
       run.moved = true;
       run.main!.setFuel(0);

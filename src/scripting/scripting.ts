@@ -24,6 +24,8 @@ export interface CachedScript {
   bytes?: Buffer;
   /** luaBody has no newline (SCRIPT KILL's reply then names line 1), computed on first run. */
   oneLine?: boolean;
+  /** The batch wrapper's bytes (fast-path.ts batchWrapper), null if the script can't be batched. */
+  batchBytes?: Buffer | null;
 }
 
 export const SCRIPT_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);

@@ -214,3 +214,17 @@ export function writeSimpleResult(b: Buffer, at: number, len: number, rw: ReplyW
   writePlain(b, at, rw);
   return true;
 }
+
+// ---- a batched run's result (fast-path.ts batchWrapper) → RESP ------------------------------
+
+/**
+ * Writes a batched run's result as RESP: batchWrapper passes it to the host as [tag, value]
+ * at encoded[from...]: 's' and a string, 'n' and an integer under 1e14 (exact in the %.14g
+ * redis.call formats numbers with), or 'N' for nil or false.
+ */
+export function writeEncodedResult(encoded: readonly string[], from: number, rw: ReplyWriter): void {
+  const tag = encoded[from];
+  if (tag === 's') rw.bulk(encoded[from + 1]!);
+  else if (tag === 'n') rw.integer(Number(encoded[from + 1]) + 0); // + 0: -0 prints as 0
+  else rw.nullBulk();
+}
