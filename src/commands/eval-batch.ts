@@ -15,7 +15,8 @@
  * conversion or error text. The next EVALSHA is taken from the input only at a boundary, after
  * the gates (OOM...) said yes for it then; a command that doesn't continue the batch is given
  * back to the client's input loop. Batches are not formed where running commands together could
- * show: MONITOR, propagation to an AOF, clients blocked on keys, CLIENT REPLY OFF/SKIP, EXEC.
+ * show: MONITOR, propagation to an AOF, clients blocked on keys, a caller with CLIENT TRACKING
+ * (keys are remembered per command), CLIENT REPLY OFF/SKIP, EXEC.
  */
 import type { Client } from '../network/client.js';
 import type { Command } from './registry.js';
@@ -63,6 +64,7 @@ export class EvalBatch implements BatchHost {
       monitoring(server) ||
       server.propagationSinks.length !== 0 ||
       server.blocking.count !== 0 ||
+      c.tracking !== null ||
       c.replyMode !== 'on' ||
       c.w.muted
     ) {
