@@ -220,7 +220,7 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
   let picked: [string, string][];
   if (count < 0) {
     // Repetitions allowed: independent random picks.
-    picked = Array.from({ length: -count }, () => h.randomEntry(random));
+    picked = Array.from({ length: -count }, (): [string, string] => (withValues ? h.randomEntry(random) : [h.randomField(random), '']));
   } else if (count >= size) {
     picked = h.entries();
   } else if (count * 3 > size || h.encoding() === 'listpack') {
@@ -236,7 +236,8 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
     const map = h.slots()!;
     const chosen = new Set<number>();
     while (chosen.size < count) chosen.add(map.randomSlot(random));
-    picked = Array.from(chosen, (slot): [string, string] => [map.fieldAt(slot), map.valueAt(slot)]);
+    // A value is another random load in a big hash: read only when replied.
+    picked = Array.from(chosen, (slot): [string, string] => [map.fieldAt(slot), withValues ? map.valueAt(slot) : '']);
   }
   const w = c.w;
   w.arrayHeader(withValues && w.resp === 2 ? picked.length * 2 : picked.length);

@@ -233,7 +233,8 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
     for (let k = 0; k < -count; k++) {
       const slot = z.randomSlot(random);
       members.push(z.memberAtSlot(slot));
-      scores.push(z.scoreAtSlot(slot));
+      // A score is another random load in a big set: read only when replied.
+      if (withScores) scores.push(z.scoreAtSlot(slot));
     }
   } else if (count >= size) {
     z.forEach((m, s) => {
@@ -259,7 +260,7 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
     while (slots.size < count) slots.add(z.randomSlot(random));
     for (const slot of slots) {
       members.push(z.memberAtSlot(slot));
-      scores.push(z.scoreAtSlot(slot));
+      if (withScores) scores.push(z.scoreAtSlot(slot));
     }
   }
   const w = c.w;
