@@ -22,6 +22,7 @@ import { int64BigArg } from './args.js';
 import { parseInt64, INT64_MAX, INT64_MIN } from '../util/numbers.js';
 import { parseLongDouble, addLongDouble, formatLongDoubleHuman } from '../util/long-double.js';
 import { parseScanArgs, replyScan } from './scan-args.js';
+import { warmPairs, WARM_WINDOW } from '../types/warm.js';
 
 function limits(c: Client): HashLimits {
   return { maxEntries: c.server.config.num('hash-max-listpack-entries'), maxValue: c.server.config.num('hash-max-listpack-value') };
@@ -220,7 +221,11 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
   let picked: [string, string][];
   if (count < 0) {
     // Repetitions allowed: independent random picks.
-    picked = Array.from({ length: -count }, (): [string, string] => (withValues ? h.randomEntry(random) : [h.randomField(random), '']));
+    const map = h.slots();
+    picked =
+      map === null
+        ? Array.from({ length: -count }, () => h.randomEntry(random))
+        : map.randomSlots(-count, false, random).map((slot): [string, string] => [map.fieldAt(slot), withValues ? map.valueAt(slot) : '']);
   } else if (count >= size) {
     picked = h.entries();
   } else if (count * 3 > size || h.encoding() === 'listpack') {
@@ -232,16 +237,17 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
     }
     picked = entries.slice(0, count);
   } else {
-    // A small share of a big hash: distinct random slots (numbers: no field is hashed).
+    // A small share of a big hash: distinct random slots, drawn a batch at a time
+    // (random-slots.ts); a value is another random load: read only when replied.
     const map = h.slots()!;
-    const chosen = new Set<number>();
-    while (chosen.size < count) chosen.add(map.randomSlot(random));
-    // A value is another random load in a big hash: read only when replied.
-    picked = Array.from(chosen, (slot): [string, string] => [map.fieldAt(slot), withValues ? map.valueAt(slot) : '']);
+    picked = map.randomSlots(count, true, random).map((slot): [string, string] => [map.fieldAt(slot), withValues ? map.valueAt(slot) : '']);
   }
   const w = c.w;
   w.arrayHeader(withValues && w.resp === 2 ? picked.length * 2 : picked.length);
-  for (const [f, v] of picked) {
+  for (let i = 0; i < picked.length; i++) {
+    // Touch a window of entries ahead of writing: their cache misses overlap (warm.ts).
+    if (i % WARM_WINDOW === 0) warmPairs(picked, i, Math.min(picked.length, i + WARM_WINDOW), withValues);
+    const [f, v] = picked[i]!;
     if (withValues && w.resp === 3) w.arrayHeader(2);
     w.bulk(f);
     if (withValues) w.bulk(v);

@@ -7,6 +7,7 @@ import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
 import { parseInt64 } from '../util/numbers.js';
 import { parseScanArgs, replyScan } from './scan-args.js';
+import { warmStrings, WARM_WINDOW } from '../types/warm.js';
 
 function limits(c: Client): SetLimits {
   const cfg = c.server.config;
@@ -104,14 +105,10 @@ function scardCommand(c: Client, argv: string[]): void {
  */
 function randomPick(c: Client, set: SetValue, count: number, unique: boolean): string[] {
   const random = c.server.random;
-  if (!unique) return Array.from({ length: count }, () => set.random(random));
+  // Positions drawn a batch at a time (random-slots.ts); distinct positions are distinct members.
+  if (!unique) return set.randomPositions(count, false, random).map((p) => set.memberAt(p));
   if (count >= set.size) return set.ordered();
-  if (count * 3 < set.size) {
-    // Distinct positions are distinct members: a Set of numbers, no member hashed.
-    const picked = new Set<number>();
-    while (picked.size < count) picked.add(set.randomPosition(random));
-    return Array.from(picked, (p) => set.memberAt(p));
-  }
+  if (count * 3 < set.size) return set.randomPositions(count, true, random).map((p) => set.memberAt(p));
   const members = set.ordered();
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(random() * (members.length - i));
@@ -172,7 +169,14 @@ function srandmemberCommand(c: Client, argv: string[]): void {
       c.w.arrayHeader(0);
       return;
     }
-    c.w.bulkArray(randomPick(c, set, Math.abs(count), count > 0));
+    const picked = randomPick(c, set, Math.abs(count), count > 0);
+    const w = c.w;
+    w.arrayHeader(picked.length);
+    for (let i = 0; i < picked.length; i++) {
+      // Touch a window of members ahead of writing: their cache misses overlap (warm.ts).
+      if (i % WARM_WINDOW === 0) warmStrings(picked, i, Math.min(picked.length, i + WARM_WINDOW));
+      w.bulk(picked[i]!);
+    }
     return;
   }
   const set = setForRead(c, argv[1]!);

@@ -26,6 +26,7 @@ import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
 import { parseInt64, parseDouble } from '../util/numbers.js';
 import { replyScore, scoreText, listpackScoreText } from './zset-reply.js';
+import { warmStrings, WARM_WINDOW } from '../types/warm.js';
 import { parseLongDouble, formatLongDoubleHuman } from '../util/long-double.js';
 import { parseScanArgs, replyScan } from './scan-args.js';
 import { zrangeSelect } from './zset.js';
@@ -230,8 +231,7 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
   const scores: number[] = [];
   if (count < 0) {
     // Repetitions allowed: independent picks.
-    for (let k = 0; k < -count; k++) {
-      const slot = z.randomSlot(random);
+    for (const slot of z.randomSlots(-count, false, random)) {
       members.push(z.memberAtSlot(slot));
       // A score is another random load in a big set: read only when replied.
       if (withScores) scores.push(z.scoreAtSlot(slot));
@@ -256,9 +256,7 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
     scores.length = count;
   } else {
     // A small share: distinct random slots.
-    const slots = new Set<number>();
-    while (slots.size < count) slots.add(z.randomSlot(random));
-    for (const slot of slots) {
+    for (const slot of z.randomSlots(count, true, random)) {
       members.push(z.memberAtSlot(slot));
       if (withScores) scores.push(z.scoreAtSlot(slot));
     }
@@ -266,6 +264,8 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
   const w = c.w;
   w.arrayHeader(withScores && w.resp === 2 ? members.length * 2 : members.length);
   for (let i = 0; i < members.length; i++) {
+    // Touch a window of members ahead of writing: their cache misses overlap (warm.ts).
+    if (i % WARM_WINDOW === 0) warmStrings(members, i, Math.min(members.length, i + WARM_WINDOW));
     if (withScores && w.resp === 3) w.arrayHeader(2);
     w.bulk(members[i]!);
     if (withScores) replyScore(w, scores[i]!);

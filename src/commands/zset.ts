@@ -26,6 +26,7 @@ import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
 import { intArg } from './args.js';
 import { replyScore } from './zset-reply.js';
+import { warmStrings, WARM_WINDOW } from '../types/warm.js';
 import { parseInt64, strtodWhole, parseDouble } from '../util/numbers.js';
 
 function limits(c: Client): ZsetLimits {
@@ -232,6 +233,8 @@ function replyMembers(c: Client, members: readonly string[], scores: readonly nu
   const w = c.w;
   w.arrayHeader(withScores && w.resp === 2 ? members.length * 2 : members.length);
   for (let i = 0; i < members.length; i++) {
+    // Every WARM_WINDOW members, touch the next window first: their cache misses overlap.
+    if (i % WARM_WINDOW === 0) warmStrings(members, i, Math.min(members.length, i + WARM_WINDOW));
     if (withScores && w.resp === 3) w.arrayHeader(2);
     w.bulk(members[i]!);
     if (withScores) replyScore(w, scores[i]!);

@@ -14,6 +14,7 @@
 import type { AggregateValue } from './value.js';
 import { IntTable, intMember } from './int-table.js';
 import { StringSlots } from './string-slots.js';
+import { drawSlots } from './random-slots.js';
 import { parseInt64 } from '../util/numbers.js';
 
 export interface SetLimits {
@@ -126,6 +127,15 @@ export class SetValue implements AggregateValue {
       const r = Math.floor(random() * (a + ints.slots));
       if (r < a ? this.strs.at(r) !== null : ints.at(r - a) === ints.at(r - a)) return r;
     }
+  }
+
+  /** `count` random positions (distinct when `distinct`): see drawSlots and memberAt. */
+  randomPositions(count: number, distinct: boolean, random: () => number): number[] {
+    const strs = this.strs;
+    const ints = this.ints;
+    const a = strs.slots;
+    const isMember = (p: number): boolean => (p < a ? strs.at(p) !== null : ints!.at(p - a) === ints!.at(p - a));
+    return drawSlots(count, a + (ints === null ? 0 : ints.slots), isMember, distinct, random);
   }
 
   /** The member at a position from randomPosition (valid until the set changes). */

@@ -5,6 +5,8 @@
  * away (keeping the order) once they are half the slots, so a random pick needs ~2 tries
  * and iteration stays in insertion order, as it was with a plain Map.
  */
+import { drawSlots } from './random-slots.js';
+
 export class SlotMap {
   private index = new Map<string, number>();
   private fields: (string | null)[] = [];
@@ -77,6 +79,12 @@ export class SlotMap {
       const i = Math.floor(random() * fields.length);
       if (fields[i] !== null) return i;
     }
+  }
+
+  /** `count` random entry slots (distinct when `distinct`): see drawSlots. */
+  randomSlots(count: number, distinct: boolean, random: () => number): number[] {
+    const fields = this.fields;
+    return drawSlots(count, fields.length, (i) => fields[i] !== null, distinct, random);
   }
 
   fieldAt(slot: number): string {

@@ -16,6 +16,7 @@ import type { AggregateValue } from './value.js';
 import { KeyIndex } from '../keyspace/key-index.js';
 import { scanSlots } from './slot-map.js';
 import { ZTree } from './zset-tree.js';
+import { drawSlots } from './random-slots.js';
 
 export interface ZsetLimits {
   maxEntries: number;
@@ -257,6 +258,12 @@ export class ZsetValue implements AggregateValue {
       const i = Math.floor(random() * slots.length);
       if (slots[i] !== null) return i;
     }
+  }
+
+  /** `count` random member slots (distinct when `distinct`): see drawSlots. */
+  randomSlots(count: number, distinct: boolean, random: () => number): number[] {
+    const slots = this.slotMembers;
+    return drawSlots(count, slots.length, (i) => slots[i] !== null, distinct, random);
   }
 
   memberAtSlot(slot: number): string {
