@@ -94,7 +94,7 @@ export class EvalBatch implements BatchHost {
   next(encoded: readonly string[], slow: boolean): { keys: readonly string[]; args: readonly string[] } | null {
     const c = this.c;
     writeEncodedResult(encoded, 1, c.w);
-    if (this.index > 0) accountRunCommand(c.server, c, this.cmd, this.current);
+    this.accountCurrent();
     if (slow) {
       // As after a single slow run: the script goes back to the worker.
       delete this.script.place;
@@ -114,7 +114,7 @@ export class EvalBatch implements BatchHost {
     }
     // The dispatcher's gates, for this run now that the previous ones ran (OOM...); a refused
     // EVALSHA goes back to the input loop, which refuses it with the right error.
-    if (c.server.commandGate(c, this.cmd, argv) !== null || !(c.authenticated || this.cmd.noAuth)) {
+    if (c.server.commandGate(c, this.cmd, argv) !== null) {
       c.pushBack(argv);
       return this.stop();
     }

@@ -16,6 +16,7 @@
  */
 import { Worker, MessageChannel } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
+import { encodeCommand } from '../util/resp-array.js';
 import { Channel, Msg, SERVER } from './channel.js';
 import type { Server } from '../server.js';
 import type { Client } from '../network/client.js';
@@ -39,12 +40,6 @@ export interface BatchHost {
 
 /** The redis.call name of a batch boundary: random, so no script can name it. */
 export const BATCH_TOKEN = `nodis:batch:${randomBytes(12).toString('hex')}`;
-
-function respArray(items: readonly string[]): string {
-  let out = `*${items.length}\r\n`;
-  for (const s of items) out += `$${s.length}\r\n${s}\r\n`;
-  return out;
-}
 
 /** What a running script may do, and what it did (SCRIPT KILL needs `wrote`). */
 export interface RunContext {
@@ -340,7 +335,7 @@ export class ScriptEngine {
     const server = this.server;
     server.clock = now;
     server.nowMs = Math.floor(server.clockOffsetMs + now);
-    return `*2\r\n${respArray(next.keys)}${respArray(next.args)}`;
+    return `*2\r\n${encodeCommand(next.keys)}${encodeCommand(next.args)}`;
   }
 
   /** redis.call / redis.pcall of a server-thread run: [command, args...] → the raw reply. */

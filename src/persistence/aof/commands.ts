@@ -7,16 +7,12 @@
 import type { SnapshotSink } from '../snapshot.js';
 import type { PortableValue } from '../rdb/values.js';
 import { formatDouble17g } from '../../util/numbers.js';
+import { encodeCommand } from '../../util/resp-array.js';
 
 /** AOF_REWRITE_ITEMS_PER_CMD */
 const ITEMS_PER_COMMAND = 64;
 
-/** One command as RESP, in latin1 (one char per byte). */
-export function encodeCommand(argv: readonly string[]): string {
-  let out = `*${argv.length}\r\n`;
-  for (const arg of argv) out += `$${arg.length}\r\n${arg}\r\n`;
-  return out;
-}
+export { encodeCommand };
 
 /** Writes a snapshot as the commands that recreate it. */
 export class AofCommandWriter implements SnapshotSink {
