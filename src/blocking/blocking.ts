@@ -17,12 +17,17 @@ import type { Client } from '../network/client.js';
 import type { Database } from '../keyspace/db.js';
 import type { Command } from '../commands/registry.js';
 import { UNBLOCKED } from '../errors.js';
+import { valueKind } from '../types/value.js';
+
+/** The value type a blocked command waits for (Redis's btype): a key of another type does not serve it. */
+export type BlockedKind = 'list' | 'zset';
 
 export interface BlockState {
   readonly db: Database;
   readonly keys: readonly string[];
   readonly argv: string[];
   readonly cmd: Command;
+  readonly kind: BlockedKind;
   readonly onTimeout: (c: Client) => void;
   timer: NodeJS.Timeout | null;
   readonly since: number;
@@ -50,12 +55,12 @@ export class BlockingManager {
    * Blocks `c` on `keys` until data arrives or `timeoutMs` (absolute ms, 0 = forever) passes.
    * The current command (c.currentCommand / argv) is re-run when a key becomes ready.
    */
-  block(c: Client, cmd: Command, argv: string[], keys: readonly string[], timeoutAtMs: number, onTimeout: (c: Client) => void): void {
+  block(c: Client, cmd: Command, argv: string[], kind: BlockedKind, keys: readonly string[], timeoutAtMs: number, onTimeout: (c: Client) => void): void {
     if (this.retrying === c) {
       this.retryBlocked = true;
       return;
     }
-    const state: BlockState = { db: c.db, keys: [...new Set(keys)], argv, cmd, onTimeout, timer: null, since: Date.now() };
+    const state: BlockState = { db: c.db, keys: [...new Set(keys)], argv, cmd, kind, onTimeout, timer: null, since: Date.now() };
     c.blocked = state;
     c.inputPaused = true;
     this.count++;
@@ -90,7 +95,21 @@ export class BlockingManager {
     this.ready.push([db, key]);
   }
 
-  /** handleClientsBlockedOnKeys: serves waiting clients of every ready key, FIFO. */
+  /**
+   * scanDatabaseForReadyKeys (after SWAPDB): every key clients wait on in `db` that now
+   * exists may serve them.
+   */
+  signalExistingKeys(db: Database): void {
+    const perDb = this.waiting.get(db);
+    if (perDb === undefined) return;
+    for (const key of perDb.keys()) if (db.peek(key) !== undefined) this.signalReady(db, key);
+  }
+
+  /**
+   * handleClientsBlockedOnKeys: serves waiting clients of every ready key, FIFO. A client
+   * whose key now holds another type (pushed, then deleted and set as a string inside one
+   * MULTI) stays blocked, as in Redis.
+   */
   serveReadyKeys(): void {
     while (this.ready.length > 0) {
       const batch = this.ready;
@@ -102,6 +121,8 @@ export class BlockingManager {
         for (const c of [...queue]) {
           const state = c.blocked;
           if (state === null) continue;
+          const value = state.db.peek(key);
+          if (value === undefined || valueKind(value) !== state.kind) continue;
           // The blocked command runs against the db it blocked in.
           const savedDb = c.db;
           c.db = state.db;

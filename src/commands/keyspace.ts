@@ -250,6 +250,9 @@ function swapdbCommand(c: Client, argv: string[]): void {
     dbs[a]!.swapWith(dbs[b]!);
     c.server.signalModifiedKey(dbs[a]!, null);
     c.server.signalModifiedKey(dbs[b]!, null);
+    // Clients blocked in either database may now find their key (scanDatabaseForReadyKeys).
+    c.server.blocking.signalExistingKeys(dbs[a]!);
+    c.server.blocking.signalExistingKeys(dbs[b]!);
   }
   c.server.dirty++;
   c.w.ok();

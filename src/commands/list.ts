@@ -461,7 +461,7 @@ function blockingPop(c: Client, argv: string[], name: string, keys: string[], wh
     c.w.nullArray();
     return;
   }
-  c.server.blocking.block(c, currentCommand(c, name), argv, keys, timeoutAt, (client) => client.w.nullArray());
+  c.server.blocking.block(c, currentCommand(c, name), argv, 'list', keys, timeoutAt, (client) => client.w.nullArray());
 }
 
 function blpopCommand(c: Client, argv: string[]): void {
@@ -490,7 +490,7 @@ function blmoveGeneric(c: Client, argv: string[], name: string, from: Where, to:
       return;
     }
     // replyToBlockedClientTimedOut answers a null array for every blocked list command.
-    c.server.blocking.block(c, currentCommand(c, name), argv, [src], timeoutAt, (client) => client.w.nullArray());
+    c.server.blocking.block(c, currentCommand(c, name), argv, 'list', [src], timeoutAt, (client) => client.w.nullArray());
     return;
   }
   lmoveGeneric(c, src, argv[2]!, from, to, propagate);

@@ -367,7 +367,7 @@ function blockOrNull(c: Client, name: string, argv: string[], keys: readonly str
     return;
   }
   const cmd = c.server.commands.all.get(name)!;
-  c.server.blocking.block(c, cmd, argv, keys, deadline, (client) => client.w.nullArray());
+  c.server.blocking.block(c, cmd, argv, 'zset', keys, deadline, (client) => client.w.nullArray());
 }
 
 export const zsetMoreCommands: HandlerTable = {

@@ -255,4 +255,52 @@ diffSuite('lists (blocking)', (env) => {
     w.close();
     admin.close();
   });
+
+  test('a key that changes type inside MULTI does not serve a blocked client; a later push does', async () => {
+    for (const [block, push] of [
+      [['BLPOP', 'bk', 0], ['LPUSH', 'bk']],
+      [['BLMPOP', 0, 1, 'bk', 'LEFT'], ['RPUSH', 'bk']],
+      [['BZPOPMIN', 'bk', 0], ['ZADD', 'bk', 1]],
+      [['BZMPOP', 0, 1, 'bk', 'MIN'], ['ZADD', 'bk', 2]],
+    ] as const) {
+      const admin = await env.both(2);
+      await admin.do('DEL', 'bk');
+      const w = await pair(env);
+      w.nodis.send(...block);
+      w.redis.send(...block);
+      await new Promise((r) => setTimeout(r, 50));
+      await admin.seq(['MULTI'], [...push, 'a'], ['DEL', 'bk'], ['SET', 'bk', 'foo'], ['EXEC']);
+      await admin.do('DEL', 'bk');
+      await admin.do(...push, 'b');
+      const reply = await w.nodis.read();
+      assert.equal(reply, await w.redis.read());
+      assert.ok(reply.includes('b'), `served by the second push: ${reply}`);
+      await admin.do('EXISTS', 'bk');
+      w.close();
+      admin.close();
+    }
+  });
+
+  test('SWAPDB wakes a client blocked on a key the other database has', async () => {
+    const admin = await env.both(2);
+    await admin.seq(['SELECT', 1], ['FLUSHDB'], ['RPUSH', 'sk', 'hello'], ['ZADD', 'sz', 1, 'one'], ['SELECT', 9], ['FLUSHDB']);
+    const w = await pair(env);
+    const z = await pair(env);
+    for (const c of [w.nodis, w.redis]) c.send('SELECT', 9);
+    for (const c of [z.nodis, z.redis]) c.send('SELECT', 9);
+    assert.equal(await w.nodis.read(), await w.redis.read());
+    assert.equal(await z.nodis.read(), await z.redis.read());
+    w.nodis.send('BRPOP', 'sk', 5);
+    w.redis.send('BRPOP', 'sk', 5);
+    z.nodis.send('BZPOPMAX', 'sz', 5);
+    z.redis.send('BZPOPMAX', 'sz', 5);
+    await new Promise((r) => setTimeout(r, 50));
+    await admin.do('SWAPDB', 1, 9);
+    assert.equal(await w.nodis.read(1000), await w.redis.read(1000));
+    assert.equal(await z.nodis.read(1000), await z.redis.read(1000));
+    await admin.seq(['DBSIZE'], ['SELECT', 1], ['DBSIZE'], ['SELECT', 9]);
+    w.close();
+    z.close();
+    admin.close();
+  });
 });
