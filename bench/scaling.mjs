@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Scaling: the same operation on a collection of 1k and of 1M elements, nodis and real Redis
- * in the same run: `node bench/scaling.mjs [--quick] [--only list,hash,set,zset]`
- * (`npm run build` first).
+ * in the same run: `node bench/scaling.mjs [--quick] [--only list,hash,set,zset] [--op TEXT]`
+ * (`npm run build` first; `--op` keeps the operations whose name contains TEXT).
  *
  * For each type both servers get a key "small" (1k elements) and a key "big" (1M elements),
  * filled with pipelined RPUSH/HSET/SADD/ZADD of 1000 elements per command. Each operation is
@@ -32,6 +32,8 @@ import { ROOT, spawnServer, freePort, encode } from './lib.mjs';
 const QUICK = process.argv.includes('--quick');
 const onlyIdx = process.argv.indexOf('--only');
 const ONLY = onlyIdx > 0 ? new Set(process.argv[onlyIdx + 1].split(',')) : null;
+const opIdx = process.argv.indexOf('--op');
+const OP = opIdx > 0 ? process.argv[opIdx + 1] : null;
 const SMALL = 1000;
 const BIG = 1_000_000;
 const OPS = QUICK ? 20_000 : 100_000;
@@ -257,6 +259,8 @@ async function main() {
   try {
     for (const type of ['list', 'hash', 'set', 'zset']) {
       if (ONLY && !ONLY.has(type)) continue;
+      const ops = OPERATIONS.filter((o) => o.type === type && (OP === null || o.name.includes(OP)));
+      if (ops.length === 0) continue;
       for (const s of servers) {
         const t0 = Date.now();
         await s.c.send(encode(['DEL', 'small', 'big']), 1);
@@ -264,7 +268,7 @@ async function main() {
         await fill(s.c, type, 'big', BIG);
         process.stderr.write(`${s.kind}: ${type} filled in ${Date.now() - t0} ms\n`);
       }
-      for (const op of OPERATIONS.filter((o) => o.type === type)) {
+      for (const op of ops) {
         const row = { op: op.name, type, floor: op.floor, note: op.note };
         // Calibrate: how many ops fit the round budget on the slowest side.
         let ops = OPS;

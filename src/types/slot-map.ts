@@ -5,7 +5,7 @@
  * away (keeping the order) once they are half the slots, so a random pick needs ~2 tries
  * and iteration stays in insertion order, as it was with a plain Map.
  */
-import { drawSlots } from './random-slots.js';
+import { drawSlots, PickAhead } from './random-slots.js';
 
 export class SlotMap {
   private index = new Map<string, number>();
@@ -14,6 +14,8 @@ export class SlotMap {
   private holes = 0;
   /** Bumped by each compaction (entries move): part of every HSCAN cursor. */
   private epoch = 0;
+  /** Single picks drawn ahead (big maps only; see PickAhead). */
+  ahead: PickAhead | null = null;
 
   get size(): number {
     return this.index.size;
@@ -74,11 +76,7 @@ export class SlotMap {
    * be told apart by slot number without hashing the fields.
    */
   randomSlot(random: () => number): number {
-    const fields = this.fields;
-    for (;;) {
-      const i = Math.floor(random() * fields.length);
-      if (fields[i] !== null) return i;
-    }
+    return PickAhead.pick(this, this.fields, random);
   }
 
   /** `count` random entry slots (distinct when `distinct`): see drawSlots. */

@@ -13,12 +13,15 @@
  * Members never move except in a compaction, which bumps `epoch` (SSCAN cursors carry it).
  */
 import { KeyIndex } from '../keyspace/key-index.js';
+import { PickAhead } from './random-slots.js';
 
 export class StringSlots {
   private index = new KeyIndex();
   private members: (string | null)[] = [];
   private free: number[] = [];
   epoch = 0;
+  /** Single picks drawn ahead (big sets only; see PickAhead). */
+  ahead: PickAhead | null = null;
 
   constructor(public reuseHoles: boolean) {}
 
@@ -86,11 +89,7 @@ export class StringSlots {
 
   /** The slot of a uniformly random member; the set must not be empty. */
   randomSlot(random: () => number): number {
-    const members = this.members;
-    for (;;) {
-      const i = Math.floor(random() * members.length);
-      if (members[i] !== null) return i;
-    }
+    return PickAhead.pick(this, this.members, random);
   }
 
   /** In slot order (insertion order unless holes were refilled). */

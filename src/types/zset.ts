@@ -16,7 +16,7 @@ import type { AggregateValue } from './value.js';
 import { KeyIndex } from '../keyspace/key-index.js';
 import { scanSlots } from './slot-map.js';
 import { ZTree } from './zset-tree.js';
-import { drawSlots } from './random-slots.js';
+import { drawSlots, PickAhead } from './random-slots.js';
 
 export interface ZsetLimits {
   maxEntries: number;
@@ -46,6 +46,8 @@ export class ZsetValue implements AggregateValue {
   private epoch = 0;
   private readonly tree = new ZTree();
   private skiplist: boolean;
+  /** Single ZRANDMEMBER picks drawn ahead (big sets only; see PickAhead). */
+  ahead: PickAhead | null = null;
 
   constructor(limits?: ZsetLimits, sizeHint = 0, maxLenHint = 0) {
     this.skiplist = limits !== undefined && (sizeHint > limits.maxEntries || maxLenHint > limits.maxValue);
@@ -253,11 +255,7 @@ export class ZsetValue implements AggregateValue {
 
   /** A uniformly random slot holding a member; the set must not be empty. */
   randomSlot(random: () => number): number {
-    const slots = this.slotMembers;
-    for (;;) {
-      const i = Math.floor(random() * slots.length);
-      if (slots[i] !== null) return i;
-    }
+    return PickAhead.pick(this, this.slotMembers, random);
   }
 
   /** `count` random member slots (distinct when `distinct`): see drawSlots. */
