@@ -199,7 +199,9 @@ const OPERATIONS = [
   { type: 'set', name: 'SRANDMEMBER', floor: true, gen: (k) => [encode(['SRANDMEMBER', k]), 1] },
   { type: 'set', name: 'SRANDMEMBER 5', floor: true, note: 'O(count)', gen: (k) => [encode(['SRANDMEMBER', k, '5']), 1] },
   { type: 'zset', name: 'ZADD new + ZREM', floor: true, gen: (k, n) => { const m = `z:${fresh++}`; return [encode(['ZADD', k, String(rnd(n) + 0.5), m]) + encode(['ZREM', k, m]), 2]; } },
-  { type: 'zset', name: 'ZADD existing, new score', floor: true, gen: (k, n) => [encode(['ZADD', k, String(rnd(n) + 0.25), `m:${rnd(n)}`]), 1] },
+  { type: 'zset', name: 'ZADD existing, new score', floor: false, note: 'uniform over n: cache-bound', gen: (k, n) => [encode(['ZADD', k, String(rnd(n) + 0.25), `m:${rnd(n)}`]), 1] },
+  // Hot members, new scores over the whole range: the tree delete and insert land anywhere in the big tree.
+  { type: 'zset', name: 'ZADD existing, new score (hot 1k)', floor: true, gen: (k, n) => [encode(['ZADD', k, String(rnd(n) + 0.25), `m:${rnd(HOT)}`]), 1] },
   { type: 'zset', name: 'ZSCORE', floor: false, note: 'uniform over n: cache-bound', gen: (k, n) => [encode(['ZSCORE', k, `m:${rnd(n)}`]), 1] },
   { type: 'zset', name: 'ZSCORE (hot 1k)', floor: true, gen: (k) => [encode(['ZSCORE', k, `m:${rnd(HOT)}`]), 1] },
   { type: 'zset', name: 'ZRANK', floor: false, note: 'uniform over n: cache-bound', gen: (k, n) => [encode(['ZRANK', k, `m:${rnd(n)}`]), 1] },

@@ -6,9 +6,16 @@
  * node objects (cache misses dominate at that size).
  *
  * Leaves are not objects: leaf `id` owns slots [id*64, id*64+64) of two pools shared by
- * every leaf of the tree (scores in one Float64Array, members in one packed array), with
+ * every leaf of the tree (scores in one Float64Array, members in one Int32Array), with
  * its length and both-way links in Int32Arrays. Visiting a leaf of a big set then costs
  * the cache lines of its keys, not a chain of object, typed-array and backing-store loads.
+ *
+ * A leaf holds a member as its number in the sorted set's slot array (`names`, owned by
+ * ZsetValue), not as a string reference. Shifting a leaf is then one memmove: string
+ * references in a JS array each paid V8's write barrier, whose check of the string's page
+ * header missed the cache in a big set (~17% of a delete's time at 1M members, perf). And
+ * a delete or rank recognises its member among equal scores by number, without reading
+ * other members' bytes. Comparing two members of equal score reads them through `names`.
  * Inner nodes (~1 per 40 leaves) are pooled the same way: node `id` owns entries
  * [id*64, id*64+64) of four pools holding, per child, its id (a leaf id on the level above
  * the leaves, an inner id higher up), its element count (for ranks) and a separator: a
@@ -51,6 +58,9 @@ function scanWhile(s: Float64Array, m: readonly string[], from: number, end: num
   return i;
 }
 
+/** Written so touchIds' loads are not optimised away. */
+let warmSink = 0;
+
 export class ZTree {
   /** The root: a leaf id when height is 0, else an inner id. */
   private root = 0;
@@ -59,7 +69,8 @@ export class ZTree {
   size = 0;
   // Leaf pools: leaf `id` owns [id * LEAF_CAP, id * LEAF_CAP + capacity).
   private scores = new Float64Array(FIRST_CAP);
-  private members: string[] = new Array<string>(FIRST_CAP).fill('');
+  /** Per pair, the member's slot in `names`. */
+  private ids = new Int32Array(FIRST_CAP);
   private leafN = new Int32Array(4);
   private leafNext = new Int32Array(4).fill(NONE);
   private leafPrev = new Int32Array(4).fill(NONE);
@@ -81,6 +92,25 @@ export class ZTree {
   /** Set by countWhile(): where the pair at the returned rank is (index may equal the leaf's length). */
   private seekLeaf = 0;
   private seekIdx = 0;
+
+  /** `names[slot]` is the member stored under `slot` (the sorted set's slot array). */
+  constructor(private names: readonly (string | null)[]) {}
+
+  /** The member of the pair at pool index `at`. */
+  private nameAt(at: number): string {
+    return this.names[this.ids[at]!]!;
+  }
+
+  /** After the owner renumbered its slots (old slot → moved[old]) into a new `names` array. */
+  renumber(moved: Int32Array, names: readonly (string | null)[]): void {
+    this.names = names;
+    const ids = this.ids;
+    for (let leaf = 0; leaf < this.leafIds; leaf++) {
+      const base = leaf * LEAF_CAP;
+      const n = this.leafN[leaf]!;
+      for (let i = base; i < base + n; i++) ids[i] = moved[ids[i]!]!;
+    }
+  }
 
   private allocInner(): number {
     const id = this.freeInners.pop() ?? this.innerIds++;
@@ -174,7 +204,6 @@ export class ZTree {
   }
 
   private freeLeaf(id: number): void {
-    this.members.fill('', id * LEAF_CAP, id * LEAF_CAP + this.leafN[id]!);
     this.leafN[id] = 0;
     this.freeLeaves.push(id);
   }
@@ -183,26 +212,53 @@ export class ZTree {
     const len = Math.max(min, this.scores.length * 2);
     const scores = new Float64Array(len);
     scores.set(this.scores);
-    const members = new Array<string>(len).fill('');
-    const old = this.members;
-    for (let k = 0; k < old.length; k++) members[k] = old[k]!;
+    const ids = new Int32Array(len);
+    ids.set(this.ids);
     this.scores = scores;
-    this.members = members;
+    this.ids = ids;
   }
 
   /** First index in leaf `id` whose pair is not before (score, member). */
   private lowerBound(id: number, score: number, member: string): number {
     const s = this.scores;
-    const m = this.members;
     const base = id * LEAF_CAP;
     const n = this.leafN[id]!;
+    if (this.height > 0) this.touchIds(base);
     // By groups (see GROUP): the first group whose first pair is not before, then inside the one before it.
     let g = GROUP;
-    while (g < n && (s[base + g]! < score || (s[base + g] === score && m[base + g]! < member))) g += GROUP;
+    while (g < n && (s[base + g]! < score || (s[base + g] === score && this.nameAt(base + g) < member))) g += GROUP;
     let i = g - GROUP;
     const end = g < n ? g : n;
-    while (i < end && (s[base + i]! < score || (s[base + i] === score && m[base + i]! < member))) i++;
+    while (i < end && (s[base + i]! < score || (s[base + i] === score && this.nameAt(base + i) < member))) i++;
     return i;
+  }
+
+  /**
+   * The index in `leaf` of the pair (score, the member stored under `slot`), or -1: among
+   * pairs of equal score the member is recognised by its slot number, no bytes compared.
+   */
+  private indexOfSlot(leaf: number, score: number, slot: number): number {
+    const s = this.scores;
+    const ids = this.ids;
+    const base = leaf * LEAF_CAP;
+    const n = this.leafN[leaf]!;
+    if (this.height > 0) this.touchIds(base);
+    let g = GROUP;
+    while (g < n && s[base + g]! < score) g += GROUP;
+    let i = g - GROUP;
+    while (i < n && s[base + i]! < score) i++;
+    for (; i < n && s[base + i] === score; i++) if (ids[base + i] === slot) return i;
+    return -1;
+  }
+
+  /**
+   * Reads one member number per cache line of a leaf, alongside the search of its scores:
+   * the shift that follows an insert or delete moves them, and loaded now their misses
+   * overlap the scores' instead of following them.
+   */
+  private touchIds(base: number): void {
+    const ids = this.ids;
+    warmSink += ids[base]! + ids[base + 16]! + ids[base + 32]! + ids[base + 48]! + ids[base + LEAF_CAP - 1]!;
   }
 
   /** Moves pairs [from, from+len) of leaf `src` to leaf `dst` at `at` (may overlap when src === dst). */
@@ -211,9 +267,7 @@ export class ZTree {
     const a = src * LEAF_CAP + from;
     const b = dst * LEAF_CAP + at;
     this.scores.copyWithin(b, a, a + len);
-    const m = this.members;
-    if (b > a) for (let k = len - 1; k >= 0; k--) m[b + k] = m[a + k]!;
-    else for (let k = 0; k < len; k++) m[b + k] = m[a + k]!;
+    this.ids.copyWithin(b, a, a + len);
   }
 
   /**
@@ -234,13 +288,14 @@ export class ZTree {
     return node;
   }
 
-  insert(score: number, member: string): void {
+  /** Adds (score, member); `member` is stored under `slot` in `names` (or is about to be). */
+  insert(score: number, member: string, slot: number): void {
     const leaf = this.descend(score, member, 1);
     const pos = this.lowerBound(leaf, score, member);
     this.size++;
     const n = this.leafN[leaf]!;
     if (n === LEAF_CAP) {
-      this.splitAndInsert(leaf, pos, score, member);
+      this.splitAndInsert(leaf, pos, score, slot);
       return;
     }
     // Only a lone first leaf has less room than LEAF_CAP: the pool grows with it.
@@ -248,16 +303,15 @@ export class ZTree {
     this.moveLeaf(leaf, pos, leaf, pos + 1, n - pos);
     const at = leaf * LEAF_CAP + pos;
     this.scores[at] = score;
-    this.members[at] = member;
+    this.ids[at] = slot;
     this.leafN[leaf] = n + 1;
   }
 
-  private splitAndInsert(leaf: number, pos: number, score: number, member: string): void {
+  private splitAndInsert(leaf: number, pos: number, score: number, slot: number): void {
     const right = this.allocLeaf();
     // Appending past the last leaf (ascending loads) leaves the left leaf full, not half.
     const mid = pos === LEAF_CAP && this.leafNext[leaf] === NONE ? LEAF_CAP : LEAF_CAP >> 1;
     this.moveLeaf(leaf, mid, right, 0, LEAF_CAP - mid);
-    this.members.fill('', leaf * LEAF_CAP + mid, leaf * LEAF_CAP + LEAF_CAP);
     this.leafN[right] = LEAF_CAP - mid;
     this.leafN[leaf] = mid;
     const after = this.leafNext[leaf]!;
@@ -270,10 +324,10 @@ export class ZTree {
     const tn = this.leafN[target]!;
     this.moveLeaf(target, at, target, at + 1, tn - at);
     this.scores[target * LEAF_CAP + at] = score;
-    this.members[target * LEAF_CAP + at] = member;
+    this.ids[target * LEAF_CAP + at] = slot;
     this.leafN[target] = tn + 1;
     const rb = right * LEAF_CAP;
-    this.addChild(this.height - 1, leaf, right, this.scores[rb]!, this.members[rb]!, this.leafN[leaf]!, this.leafN[right]!);
+    this.addChild(this.height - 1, leaf, right, this.scores[rb]!, this.nameAt(rb), this.leafN[leaf]!, this.leafN[right]!);
   }
 
   /** Puts `right` after `left` in the level-`level` node of the path (a new root above level 0). */
@@ -325,17 +379,15 @@ export class ZTree {
     }
   }
 
-  /** Removes (score, member); false when absent. */
-  delete(score: number, member: string): boolean {
+  /** Removes (score, member), `member` being the one stored under `slot`; false when absent. */
+  delete(score: number, member: string, slot: number): boolean {
     const h = this.height;
     const leaf = this.descend(score, member, 0);
-    const pos = this.lowerBound(leaf, score, member);
+    const pos = this.indexOfSlot(leaf, score, slot);
+    if (pos === -1) return false;
     const n = this.leafN[leaf]!;
-    const at = leaf * LEAF_CAP + pos;
-    if (pos >= n || this.members[at] !== member || this.scores[at] !== score) return false;
     for (let d = 0; d < h; d++) this.counts[this.pathNodes[d]! * INNER_CAP + this.pathIdx[d]!]!--;
     this.moveLeaf(leaf, pos + 1, leaf, pos, n - pos - 1);
-    this.members[leaf * LEAF_CAP + n - 1] = '';
     this.leafN[leaf] = n - 1;
     this.size--;
     if (h > 0 && n - 1 < LEAF_CAP >> 2) this.rebalanceLeaf(h - 1);
@@ -367,25 +419,22 @@ export class ZTree {
       return;
     }
     const want = total >> 1;
-    const m = this.members;
     if (ln < want) {
       const k = want - ln;
       this.moveLeaf(right, 0, left, ln, k);
       this.moveLeaf(right, k, right, 0, rn - k);
-      m.fill('', right * LEAF_CAP + rn - k, right * LEAF_CAP + rn);
       this.leafN[right] = rn - k;
     } else {
       const k = ln - want;
       this.moveLeaf(right, 0, right, k, rn);
       this.moveLeaf(left, want, right, 0, k);
-      m.fill('', left * LEAF_CAP + want, left * LEAF_CAP + ln);
       this.leafN[right] = rn + k;
     }
     this.leafN[left] = want;
     this.counts[pj] = want;
     this.counts[pj + 1] = this.leafN[right]!;
     this.sepScores[pj + 1] = this.scores[right * LEAF_CAP]!;
-    this.sepMembers[pj + 1] = m[right * LEAF_CAP]!;
+    this.sepMembers[pj + 1] = this.nameAt(right * LEAF_CAP);
   }
 
   /** Drops child `j` of the level-`level` path node; merges or collapses inner nodes that empty out. */
@@ -432,8 +481,8 @@ export class ZTree {
     this.removeChild(level - 1, k + 1);
   }
 
-  /** 0-based rank of (score, member), or -1. */
-  rank(score: number, member: string): number {
+  /** 0-based rank of (score, member), `member` being the one stored under `slot`; -1 if absent. */
+  rank(score: number, member: string, slot: number): number {
     let node = this.root;
     let rank = 0;
     const h = this.height;
@@ -442,8 +491,8 @@ export class ZTree {
       rank += this.sumCounts(node, i);
       node = this.child[node * INNER_CAP + i]!;
     }
-    const pos = this.lowerBound(node, score, member);
-    return pos < this.leafN[node]! && this.members[node * LEAF_CAP + pos] === member ? rank + pos : -1;
+    const pos = this.indexOfSlot(node, score, slot);
+    return pos === -1 ? -1 : rank + pos;
   }
 
   /** The leaf holding 0-based `rank` (< size); the index in it is left in locIdx. */
@@ -462,7 +511,7 @@ export class ZTree {
 
   memberAt(rank: number): string {
     const leaf = this.locate(rank);
-    return this.members[leaf * LEAF_CAP + this.locIdx]!;
+    return this.nameAt(leaf * LEAF_CAP + this.locIdx);
   }
 
   /**
@@ -511,13 +560,12 @@ export class ZTree {
   /** Appends up to `count` pairs from index `i` of `leaf` onwards (or backwards) while `inside` holds. */
   private walk(leaf: number, i: number, count: number, reverse: boolean, inside: ((score: number, member: string) => boolean) | null, members: string[], scores: number[]): void {
     const ps = this.scores;
-    const pm = this.members;
     while (count > 0 && leaf !== NONE) {
       const base = leaf * LEAF_CAP;
       if (reverse) {
         for (; i >= 0 && count > 0; i--, count--) {
           const s = ps[base + i]!;
-          const m = pm[base + i]!;
+          const m = this.nameAt(base + i);
           if (inside !== null && !inside(s, m)) return;
           members.push(m);
           scores.push(s);
@@ -528,7 +576,7 @@ export class ZTree {
         const n = this.leafN[leaf]!;
         for (; i < n && count > 0; i++, count--) {
           const s = ps[base + i]!;
-          const m = pm[base + i]!;
+          const m = this.nameAt(base + i);
           if (inside !== null && !inside(s, m)) return;
           members.push(m);
           scores.push(s);
@@ -543,19 +591,19 @@ export class ZTree {
   forEach(fn: (member: string, score: number) => void): void {
     if (this.size === 0) return;
     const ps = this.scores;
-    const pm = this.members;
     for (let leaf = this.locate(0); leaf !== NONE; leaf = this.leafNext[leaf]!) {
       const base = leaf * LEAF_CAP;
       const n = this.leafN[leaf]!;
-      for (let i = 0; i < n; i++) fn(pm[base + i]!, ps[base + i]!);
+      for (let i = 0; i < n; i++) fn(this.nameAt(base + i), ps[base + i]!);
     }
   }
 
   /**
    * How many leading pairs satisfy `below`, which must hold for a prefix of the order
-   * (a score or lex lower bound): O(log n).
+   * (a score or lex lower bound): O(log n). Leaf members are read only when `readsMember`
+   * (a lex bound); a score bound gets '' for them.
    */
-  countWhile(below: (score: number, member: string) => boolean): number {
+  countWhile(below: (score: number, member: string) => boolean, readsMember = false): number {
     let leaf = this.root;
     let total = 0;
     const h = this.height;
@@ -566,10 +614,22 @@ export class ZTree {
       leaf = this.child[b + i - 1]!;
     }
     const base = leaf * LEAF_CAP;
-    const i = scanWhile(this.scores, this.members, base, base + this.leafN[leaf]!, below) - base;
+    const i = this.scanLeafWhile(base, base + this.leafN[leaf]!, below, readsMember) - base;
     this.seekLeaf = leaf;
     this.seekIdx = i;
     return total + i;
+  }
+
+  /** scanWhile over leaf pairs [from, end): members through `names` when `readsMember`. */
+  private scanLeafWhile(from: number, end: number, below: (score: number, member: string) => boolean, readsMember: boolean): number {
+    const s = this.scores;
+    const at = (i: number): boolean => below(s[i]!, readsMember ? this.nameAt(i) : '');
+    let g = from + GROUP;
+    while (g < end && at(g)) g += GROUP;
+    let i = g - GROUP;
+    const stop = g < end ? g : end;
+    while (i < stop && at(i)) i++;
+    return i;
   }
 
   /** Structural invariants, for tests: counts, order, separators, leaf links. */
@@ -584,7 +644,8 @@ export class ZTree {
       const n = this.leafN[leaf]!;
       for (let i = 0; i < n; i++) {
         const s = this.scores[leaf * LEAF_CAP + i]!;
-        const m = this.members[leaf * LEAF_CAP + i]!;
+        const m = this.nameAt(leaf * LEAF_CAP + i);
+        if (typeof m !== 'string') throw new Error('slot');
         if (lastMember !== null && !(lastScore < s || (lastScore === s && lastMember < m))) throw new Error('order');
         if (lowM !== null && (s < lowS || (s === lowS && m < lowM))) throw new Error('separator');
         lastScore = s;

@@ -44,7 +44,8 @@ export class ZsetValue implements AggregateValue {
   private readonly free: number[] = [];
   /** Bumped by each compaction (slots move): part of every ZSCAN cursor. */
   private epoch = 0;
-  private readonly tree = new ZTree();
+  /** Leaves hold slot numbers: the tree reads members through slotMembers. */
+  private readonly tree = new ZTree(this.slotMembers);
   private skiplist: boolean;
   /** Single ZRANDMEMBER picks drawn ahead (big sets only; see PickAhead). */
   ahead: PickAhead | null = null;
@@ -94,8 +95,8 @@ export class ZsetValue implements AggregateValue {
     // A listpack stores an integral score as an integer: -0 reads back as 0 (double2ll).
     if (score === 0 && !this.skiplist) score = 0;
     const member = this.slotMembers[slot]!;
-    this.tree.delete(old, member);
-    this.tree.insert(score, member);
+    this.tree.delete(old, member, slot);
+    this.tree.insert(score, member, slot);
     this.slotScores[slot] = score;
   }
 
@@ -104,8 +105,9 @@ export class ZsetValue implements AggregateValue {
     // zsetAdd converts before inserting the member that overflows the listpack.
     if (!this.skiplist && (this.size + 1 > limits.maxEntries || member.length > limits.maxValue)) this.skiplist = true;
     if (score === 0 && !this.skiplist) score = 0;
-    this.tree.insert(score, member);
-    this.index.add(member, this.takeSlot(member, score));
+    const slot = this.takeSlot(member, score);
+    this.tree.insert(score, member, slot);
+    this.index.add(member, slot);
   }
 
   private takeSlot(member: string, score: number): number {
@@ -129,8 +131,7 @@ export class ZsetValue implements AggregateValue {
   remove(member: string): boolean {
     const slot = this.index.delete(member, this.slotMembers);
     if (slot === -1) return false;
-    // The stored string, not the argument: the tree then matches it by identity.
-    this.tree.delete(this.slotScores[slot]!, this.slotMembers[slot]!);
+    this.tree.delete(this.slotScores[slot]!, this.slotMembers[slot]!, slot);
     this.slotMembers[slot] = null;
     this.free.push(slot);
     const holes = this.free.length;
@@ -151,6 +152,7 @@ export class ZsetValue implements AggregateValue {
       members.push(m);
     }
     this.index.renumber(moved);
+    this.tree.renumber(moved, members);
     this.slotMembers = members;
     this.slotScores = scores;
     this.free.length = 0;
@@ -160,7 +162,7 @@ export class ZsetValue implements AggregateValue {
   /** 0-based rank in ascending order, or -1 (O(log n)). */
   rank(member: string): number {
     const slot = this.index.get(member, this.slotMembers);
-    return slot === -1 ? -1 : this.tree.rank(this.slotScores[slot]!, this.slotMembers[slot]!);
+    return slot === -1 ? -1 : this.tree.rank(this.slotScores[slot]!, this.slotMembers[slot]!, slot);
   }
 
   /** The member at a 0-based rank (O(log n)). */
@@ -234,14 +236,14 @@ export class ZsetValue implements AggregateValue {
     if (min.infinite === -1) return 0;
     if (min.infinite === 1) return this.size;
     const v = min.value;
-    return min.exclusive ? this.tree.countWhile((_, m) => m <= v) : this.tree.countWhile((_, m) => m < v);
+    return min.exclusive ? this.tree.countWhile((_, m) => m <= v, true) : this.tree.countWhile((_, m) => m < v, true);
   }
 
   lastInLex(max: LexBound): number {
     if (max.infinite === 1) return this.size - 1;
     if (max.infinite === -1) return -1;
     const v = max.value;
-    return (max.exclusive ? this.tree.countWhile((_, m) => m < v) : this.tree.countWhile((_, m) => m <= v)) - 1;
+    return (max.exclusive ? this.tree.countWhile((_, m) => m < v, true) : this.tree.countWhile((_, m) => m <= v, true)) - 1;
   }
 
   /** Removes ranks [start, end] (inclusive); returns the removed members. */
