@@ -58,6 +58,19 @@ function scanWhile(s: Float64Array, m: readonly string[], from: number, end: num
   return i;
 }
 
+/**
+ * The first 6 bytes of a member as one exact number (big-endian, zero-padded; a char above
+ * 255, which member strings do not have, counts as 255). If a < b then prefixKey(a) <=
+ * prefixKey(b), so different keys order two members without reading them; equal keys
+ * fall back to comparing the members.
+ */
+export function prefixKey(m: string): number {
+  const n = m.length;
+  let k = 0;
+  for (let i = 0; i < 6; i++) k = k * 256 + (i < n ? Math.min(m.charCodeAt(i), 255) : 0);
+  return k;
+}
+
 /** Written so touchIds' loads are not optimised away. */
 let warmSink = 0;
 
@@ -71,6 +84,8 @@ export class ZTree {
   private scores = new Float64Array(FIRST_CAP);
   /** Per pair, the member's slot in `names`. */
   private ids = new Int32Array(FIRST_CAP);
+  /** Per pair, prefixKey(member): most ties on score are settled without reading members. */
+  private prefixes = new Float64Array(FIRST_CAP);
   private leafN = new Int32Array(4);
   private leafNext = new Int32Array(4).fill(NONE);
   private leafPrev = new Int32Array(4).fill(NONE);
@@ -214,23 +229,32 @@ export class ZTree {
     scores.set(this.scores);
     const ids = new Int32Array(len);
     ids.set(this.ids);
+    const prefixes = new Float64Array(len);
+    prefixes.set(this.prefixes);
     this.scores = scores;
     this.ids = ids;
+    this.prefixes = prefixes;
   }
 
-  /** First index in leaf `id` whose pair is not before (score, member). */
-  private lowerBound(id: number, score: number, member: string): number {
+  /** First index in leaf `id` whose pair is not before (score, member); `prefix` is prefixKey(member). */
+  private lowerBound(id: number, score: number, member: string, prefix: number): number {
     const s = this.scores;
     const base = id * LEAF_CAP;
     const n = this.leafN[id]!;
     if (this.height > 0) this.touchIds(base);
     // By groups (see GROUP): the first group whose first pair is not before, then inside the one before it.
     let g = GROUP;
-    while (g < n && (s[base + g]! < score || (s[base + g] === score && this.nameAt(base + g) < member))) g += GROUP;
+    while (g < n && (s[base + g]! < score || (s[base + g] === score && this.memberBefore(base + g, member, prefix)))) g += GROUP;
     let i = g - GROUP;
     const end = g < n ? g : n;
-    while (i < end && (s[base + i]! < score || (s[base + i] === score && this.nameAt(base + i) < member))) i++;
+    while (i < end && (s[base + i]! < score || (s[base + i] === score && this.memberBefore(base + i, member, prefix)))) i++;
     return i;
+  }
+
+  /** Whether the member at pool index `at` sorts before `member` (whose prefixKey is `prefix`). */
+  private memberBefore(at: number, member: string, prefix: number): boolean {
+    const p = this.prefixes[at]!;
+    return p < prefix || (p === prefix && this.nameAt(at) < member);
   }
 
   /**
@@ -258,7 +282,9 @@ export class ZTree {
    */
   private touchIds(base: number): void {
     const ids = this.ids;
+    const p = this.prefixes;
     warmSink += ids[base]! + ids[base + 16]! + ids[base + 32]! + ids[base + 48]! + ids[base + LEAF_CAP - 1]!;
+    warmSink += p[base]! + p[base + 8]! + p[base + 16]! + p[base + 24]! + p[base + 32]! + p[base + 40]! + p[base + 48]! + p[base + 56]! + p[base + LEAF_CAP - 1]!;
   }
 
   /** Moves pairs [from, from+len) of leaf `src` to leaf `dst` at `at` (may overlap when src === dst). */
@@ -268,6 +294,7 @@ export class ZTree {
     const b = dst * LEAF_CAP + at;
     this.scores.copyWithin(b, a, a + len);
     this.ids.copyWithin(b, a, a + len);
+    this.prefixes.copyWithin(b, a, a + len);
   }
 
   /**
@@ -291,11 +318,12 @@ export class ZTree {
   /** Adds (score, member); `member` is stored under `slot` in `names` (or is about to be). */
   insert(score: number, member: string, slot: number): void {
     const leaf = this.descend(score, member, 1);
-    const pos = this.lowerBound(leaf, score, member);
+    const prefix = prefixKey(member);
+    const pos = this.lowerBound(leaf, score, member, prefix);
     this.size++;
     const n = this.leafN[leaf]!;
     if (n === LEAF_CAP) {
-      this.splitAndInsert(leaf, pos, score, slot);
+      this.splitAndInsert(leaf, pos, score, slot, prefix);
       return;
     }
     // Only a lone first leaf has less room than LEAF_CAP: the pool grows with it.
@@ -304,10 +332,11 @@ export class ZTree {
     const at = leaf * LEAF_CAP + pos;
     this.scores[at] = score;
     this.ids[at] = slot;
+    this.prefixes[at] = prefix;
     this.leafN[leaf] = n + 1;
   }
 
-  private splitAndInsert(leaf: number, pos: number, score: number, slot: number): void {
+  private splitAndInsert(leaf: number, pos: number, score: number, slot: number, prefix: number): void {
     const right = this.allocLeaf();
     // Appending past the last leaf (ascending loads) leaves the left leaf full, not half.
     const mid = pos === LEAF_CAP && this.leafNext[leaf] === NONE ? LEAF_CAP : LEAF_CAP >> 1;
@@ -325,6 +354,7 @@ export class ZTree {
     this.moveLeaf(target, at, target, at + 1, tn - at);
     this.scores[target * LEAF_CAP + at] = score;
     this.ids[target * LEAF_CAP + at] = slot;
+    this.prefixes[target * LEAF_CAP + at] = prefix;
     this.leafN[target] = tn + 1;
     const rb = right * LEAF_CAP;
     this.addChild(this.height - 1, leaf, right, this.scores[rb]!, this.nameAt(rb), this.leafN[leaf]!, this.leafN[right]!);
@@ -646,6 +676,7 @@ export class ZTree {
         const s = this.scores[leaf * LEAF_CAP + i]!;
         const m = this.nameAt(leaf * LEAF_CAP + i);
         if (typeof m !== 'string') throw new Error('slot');
+        if (this.prefixes[leaf * LEAF_CAP + i] !== prefixKey(m)) throw new Error('prefix');
         if (lastMember !== null && !(lastScore < s || (lastScore === s && lastMember < m))) throw new Error('order');
         if (lowM !== null && (s < lowS || (s === lowS && m < lowM))) throw new Error('separator');
         lastScore = s;

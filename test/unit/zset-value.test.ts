@@ -2,11 +2,12 @@
  * ZsetValue (slots + order-statistic B+tree) against a sorted-array model: random adds,
  * score moves, removals, rank-range removals and pops at sizes that split, merge and
  * collapse tree levels, checking ranks, ranges both ways, score/lex bounds, random picks,
- * incremental scans and the tree's own invariants.
+ * incremental scans and the tree's own invariants; prefixKey's order against the members'.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ZsetValue, type ZsetLimits } from '../../src/types/zset.js';
+import { prefixKey } from '../../src/types/zset-tree.js';
 import { rng } from '../helpers/rng.js';
 
 const LIMITS: ZsetLimits = { maxEntries: 128, maxValue: 64 };
@@ -137,5 +138,45 @@ describe('ZsetValue against a model', () => {
     assert.ok(compacted, 'the slots were compacted during the scan');
     for (let i = 4500; i < 5000; i++) assert.ok(seen.has(`s${i}`), `s${i} missed`);
     z.check();
+  });
+});
+
+/** Random binary members: lengths 0-9, bytes biased to 0, 1, 0xfe, 0xff so prefixes tie often. */
+function binaryMember(r: () => number): string {
+  const len = Math.floor(r() * 10);
+  let m = '';
+  for (let i = 0; i < len; i++) {
+    const x = r();
+    m += String.fromCharCode(x < 0.25 ? 0 : x < 0.4 ? 1 : x < 0.55 ? 0xfe : x < 0.7 ? 0xff : Math.floor(r() * 256));
+  }
+  return m;
+}
+
+describe('prefixKey', () => {
+  test('never orders two members against their byte order', () => {
+    const r = rng(21);
+    for (let k = 0; k < 50_000; k++) {
+      const a = binaryMember(r);
+      const b = r() < 0.3 ? a + binaryMember(r) : binaryMember(r);
+      if (a < b) assert.ok(prefixKey(a) <= prefixKey(b), `${JSON.stringify(a)} < ${JSON.stringify(b)}`);
+      if (b < a) assert.ok(prefixKey(b) <= prefixKey(a), `${JSON.stringify(b)} < ${JSON.stringify(a)}`);
+    }
+    assert.equal(prefixKey(''), prefixKey('\0'));
+    assert.ok(prefixKey('m:1234') < prefixKey('m:1235'));
+  });
+
+  test('binary members of equal scores keep byte order in a big set', () => {
+    const r = rng(22);
+    const z = new ZsetValue(LIMITS);
+    const model = new Map<string, number>();
+    for (let k = 0; k < 12_000; k++) {
+      const m = binaryMember(r);
+      if (r() < 0.8) {
+        const s = Math.floor(r() * 3);
+        z.set(LIMITS, m, s);
+        model.set(m, s);
+      } else assert.equal(z.remove(m), model.delete(m));
+    }
+    checkAgainst(z, model, r);
   });
 });
