@@ -91,6 +91,58 @@ export function strtodWhole(s: string): number | null {
   return null;
 }
 
+/** Fractional bits formatDyadic handles: 2^-10 ≈ 0.00098 is above %g's 1e-4 switch to exponents. */
+const DYADIC_BITS = 10;
+const DYADIC_SCALE = 2 ** DYADIC_BITS;
+
+/**
+ * %.17g of a non-integer whose fraction has at most DYADIC_BITS bits (x.5, x.25, x.125...):
+ * such a number's decimal expansion is finite and short, so it is written by integer
+ * arithmetic and rounded to 17 significant digits as C does, an exact tie to even (~6x
+ * cheaper than the toExponential/toFixed route, whose toFixed rounds ties up: C prints
+ * 9203006760.30078125 as 9203006760.3007812). A fraction a/2^k is a·5^k/10^k: k decimals
+ * ending in 5. null when the number is not of that kind.
+ */
+function formatDyadic(d: number): string | null {
+  const a = Math.abs(d);
+  const whole = Math.floor(a);
+  // Both exact: a - floor(a) loses no bits, and the scale is a power of two.
+  let units = (a - whole) * DYADIC_SCALE;
+  if (!Number.isInteger(units) || whole > Number.MAX_SAFE_INTEGER) return null;
+  let bits = DYADIC_BITS;
+  while (units % 2 === 0) {
+    units /= 2;
+    bits--;
+  }
+  const sign = d < 0 ? '-' : '';
+  const wholeText = String(whole);
+  const decimals = String(units * 5 ** bits).padStart(bits, '0');
+  // Below 1 there are at most DYADIC_BITS significant digits: nothing to round.
+  if (whole === 0 || wholeText.length + bits <= 17) return `${sign}${wholeText}.${decimals}`;
+  return sign + roundDigits(wholeText + decimals, wholeText.length);
+}
+
+/**
+ * The decimal `digits` (a point after `intLength` of them, more than 17 in all) rounded to
+ * 17 significant digits, halves to even, trailing fraction zeros trimmed.
+ */
+function roundDigits(digits: string, intLength: number): string {
+  const dropped = digits.charCodeAt(17) - 48;
+  const lastKept = digits.charCodeAt(16) - 48;
+  const tail = digits.slice(18);
+  const up = dropped > 5 || (dropped === 5 && (/[1-9]/.test(tail) || lastKept % 2 === 1));
+  let kept = digits.slice(0, 17);
+  if (up) {
+    let i = 16;
+    while (i >= 0 && kept.charCodeAt(i) === 57) i--;
+    kept = i < 0 ? `1${'0'.repeat(17)}` : kept.slice(0, i) + String.fromCharCode(kept.charCodeAt(i) + 1) + '0'.repeat(16 - i);
+    if (i < 0) intLength++;
+  }
+  let end = kept.length;
+  while (end > intLength && kept.charCodeAt(end - 1) === 48) end--;
+  return end > intLength ? `${kept.slice(0, intLength)}.${kept.slice(intLength, end)}` : kept.slice(0, intLength);
+}
+
 /**
  * C's printf("%.17g"): 17 significant digits, the shorter of %e/%f style, trailing zeros
  * removed. Redis 7.0 replies doubles (RESP3 doubles, scores) this way.
@@ -102,6 +154,8 @@ export function formatDouble17g(d: number): string {
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
   // A safe integer has at most 16 digits: %.17g prints it exactly, as String() does (~10x cheaper).
   if (Number.isSafeInteger(d)) return String(d);
+  const dyadic = formatDyadic(d);
+  if (dyadic !== null) return dyadic;
   const exp = d.toExponential(16); // "d.dddddddddddddddde+X"
   const ePos = exp.indexOf('e');
   const exponent = parseInt(exp.slice(ePos + 1), 10);

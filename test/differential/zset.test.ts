@@ -36,6 +36,17 @@ diffSuite('sorted sets', (env) => {
     for (const cmd of [['ZADD', 's', '1', 'a'], ['ZSCORE', 's', 'a'], ['ZRANGE', 's', 0, 1], ['ZREM', 's', 'a'], ['ZPOPMIN', 's'], ['ZCARD', 's']]) await b.do(...cmd);
   });
 
+  diffTest(env, 'score formatting: short binary fractions, exact ties at 17 digits, long fractions', async (b) => {
+    const scores = ['123.25', '-0.5', '0.0009765625', '9203006760.30078125', '9609299868195.15625', '-94997362214136.5625', '99999999.9990234375', '4503599627370495.5', '0.1', '1e-5', '0.00025', '1.5e300', '-2.5e-300', '3'];
+    const args: string[] = [];
+    scores.forEach((sc, i) => args.push(sc, `m${i}`));
+    await b.do('ZADD', 'f', ...args);
+    for (let i = 0; i < scores.length; i++) await b.do('ZSCORE', 'f', `m${i}`);
+    await b.do('ZRANGE', 'f', 0, -1, 'WITHSCORES');
+    await b.do('ZINCRBY', 'f', '0.125', 'm0');
+    await b.do('ZADD', 'f', 'INCR', '-0.0625', 'm1');
+  });
+
   diffTest(env, 'ZRANK ZREVRANK ZCOUNT ZLEXCOUNT', async (b, resp) => {
     await b.do('ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '3', 'd');
     await b.do('ZRANK', 'z', 'c');
