@@ -261,8 +261,8 @@ async function main() {
   try {
     for (const type of ['list', 'hash', 'set', 'zset']) {
       if (ONLY && !ONLY.has(type)) continue;
-      const ops = OPERATIONS.filter((o) => o.type === type && (OP === null || o.name.includes(OP)));
-      if (ops.length === 0) continue;
+      const typeOps = OPERATIONS.filter((o) => o.type === type && (OP === null || o.name.includes(OP)));
+      if (typeOps.length === 0) continue;
       for (const s of servers) {
         const t0 = Date.now();
         await s.c.send(encode(['DEL', 'small', 'big']), 1);
@@ -270,7 +270,7 @@ async function main() {
         await fill(s.c, type, 'big', BIG);
         process.stderr.write(`${s.kind}: ${type} filled in ${Date.now() - t0} ms\n`);
       }
-      for (const op of ops) {
+      for (const op of typeOps) {
         const row = { op: op.name, type, floor: op.floor, note: op.note };
         // Calibrate: how many ops fit the round budget on the slowest side.
         let ops = OPS;

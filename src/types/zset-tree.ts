@@ -5,9 +5,9 @@
  * touches ~4 nodes whose keys sit side by side in typed arrays, instead of ~20 scattered
  * node objects (cache misses dominate at that size).
  *
- * Leaves are not objects: leaf `id` owns slots [id*64, id*64+64) of two pools shared by
- * every leaf of the tree (scores in one Float64Array, members in one Int32Array), with
- * its length and both-way links in Int32Arrays. Visiting a leaf of a big set then costs
+ * Leaves are not objects: leaf `id` owns slots [id*64, id*64+64) of three pools shared by
+ * every leaf of the tree (scores and member prefixes in Float64Arrays, member numbers in an
+ * Int32Array), with its length and both-way links in Int32Arrays. Visiting a leaf of a big set then costs
  * the cache lines of its keys, not a chain of object, typed-array and backing-store loads.
  *
  * A leaf holds a member as its number in the sorted set's slot array (`names`, owned by
@@ -71,7 +71,7 @@ export function prefixKey(m: string): number {
   return k;
 }
 
-/** Written so touchIds' loads are not optimised away. */
+/** Written so touchLeafLines' loads are not optimised away. */
 let warmSink = 0;
 
 export class ZTree {
@@ -241,7 +241,7 @@ export class ZTree {
     const s = this.scores;
     const base = id * LEAF_CAP;
     const n = this.leafN[id]!;
-    if (this.height > 0) this.touchIds(base);
+    if (this.height > 0) this.touchLeafLines(base);
     // By groups (see GROUP): the first group whose first pair is not before, then inside the one before it.
     let g = GROUP;
     while (g < n && (s[base + g]! < score || (s[base + g] === score && this.memberBefore(base + g, member, prefix)))) g += GROUP;
@@ -266,7 +266,7 @@ export class ZTree {
     const ids = this.ids;
     const base = leaf * LEAF_CAP;
     const n = this.leafN[leaf]!;
-    if (this.height > 0) this.touchIds(base);
+    if (this.height > 0) this.touchLeafLines(base);
     let g = GROUP;
     while (g < n && s[base + g]! < score) g += GROUP;
     let i = g - GROUP;
@@ -276,11 +276,11 @@ export class ZTree {
   }
 
   /**
-   * Reads one member number per cache line of a leaf, alongside the search of its scores:
-   * the shift that follows an insert or delete moves them, and loaded now their misses
-   * overlap the scores' instead of following them.
+   * Reads one member number and one prefix per cache line of a leaf, alongside the search of
+   * its scores: ties on score read the prefixes, the shift that follows an insert or delete
+   * moves both, and loaded now their misses overlap the scores' instead of following them.
    */
-  private touchIds(base: number): void {
+  private touchLeafLines(base: number): void {
     const ids = this.ids;
     const p = this.prefixes;
     warmSink += ids[base]! + ids[base + 16]! + ids[base + 32]! + ids[base + 48]! + ids[base + LEAF_CAP - 1]!;
