@@ -5,7 +5,7 @@
  * replies would otherwise spend a good share of their time in. Other values go through it.
  */
 import type { ReplyWriter } from '../network/reply-writer.js';
-import { formatDouble17g } from '../util/numbers.js';
+import { formatDouble17g } from '../util/format-g17.js';
 
 /** %.17g of a score (as Redis 7.0 formats them). */
 export function scoreText(score: number): string {

@@ -4,7 +4,7 @@
  * here: the connection flushes the buffer once per batch of commands, so a pipeline of
  * N commands costs one socket write (Redis's "as few writes as possible").
  */
-import { formatDouble17g } from '../util/numbers.js';
+import { formatDouble17g } from '../util/format-g17.js';
 
 const CRLF = '\r\n';
 /** Short latin1 strings are copied byte by byte: cheaper than a call into C++. */

@@ -37,7 +37,7 @@ diffSuite('sorted sets', (env) => {
   });
 
   diffTest(env, 'score formatting: short binary fractions, exact ties at 17 digits, long fractions', async (b) => {
-    const scores = ['123.25', '-0.5', '0.0009765625', '9203006760.30078125', '9609299868195.15625', '-94997362214136.5625', '99999999.9990234375', '4503599627370495.5', '0.1', '1e-5', '0.00025', '1.5e300', '-2.5e-300', '3'];
+    const scores = ['123.25', '-0.5', '0.0009765625', '9203006760.30078125', '9609299868195.15625', '-94997362214136.5625', '99999999.9990234375', '4503599627370495.5', '0.1', '1e-5', '0.00025', '1.5e300', '-2.5e-300', '3', '1.00000762939453125', '-0.500003814697265625', '12345678.123456789'];
     const args: string[] = [];
     scores.forEach((sc, i) => args.push(sc, `m${i}`));
     await b.do('ZADD', 'f', ...args);
@@ -45,6 +45,7 @@ diffSuite('sorted sets', (env) => {
     await b.do('ZRANGE', 'f', 0, -1, 'WITHSCORES');
     await b.do('ZINCRBY', 'f', '0.125', 'm0');
     await b.do('ZADD', 'f', 'INCR', '-0.0625', 'm1');
+    await b.do('ZINCRBY', 'f', '0.0000152587890625', 'm0');
   });
 
   diffTest(env, 'ZRANK ZREVRANK ZCOUNT ZLEXCOUNT', async (b, resp) => {

@@ -6,7 +6,7 @@
  */
 import type { SnapshotSink } from '../snapshot.js';
 import type { PortableValue } from '../rdb/values.js';
-import { formatDouble17g } from '../../util/numbers.js';
+import { formatDouble17g } from '../../util/format-g17.js';
 import { encodeCommand } from '../../util/resp-array.js';
 
 /** AOF_REWRITE_ITEMS_PER_CMD */
