@@ -76,20 +76,20 @@ function zaddGeneric(c: Client, argv: string[], forceIncr: boolean): void {
   let ch = false;
   let incr = forceIncr;
   let i = 2;
-  if (!forceIncr) {
-    for (; i < argv.length; i++) {
-      const arg = argv[i]!;
-      // Options are 2 or 4 letters; anything else is the first score (no case-folding per call).
-      if (arg.length !== 2 && arg.length !== 4) break;
-      const opt = arg.toUpperCase();
-      if (opt === 'NX') nx = true;
-      else if (opt === 'XX') xx = true;
-      else if (opt === 'CH') ch = true;
-      else if (opt === 'INCR') incr = true;
-      else if (opt === 'GT') gt = true;
-      else if (opt === 'LT') lt = true;
-      else break;
-    }
+  // ZINCRBY is zaddGenericCommand too: an option word where its increment goes is taken as
+  // an option, which leaves an odd argument count (a syntax error, as in Redis).
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    // Options are 2 or 4 letters; anything else is the first score (no case-folding per call).
+    if (arg.length !== 2 && arg.length !== 4) break;
+    const opt = arg.toUpperCase();
+    if (opt === 'NX') nx = true;
+    else if (opt === 'XX') xx = true;
+    else if (opt === 'CH') ch = true;
+    else if (opt === 'INCR') incr = true;
+    else if (opt === 'GT') gt = true;
+    else if (opt === 'LT') lt = true;
+    else break;
   }
   const rest = argv.length - i;
   if (rest % 2 !== 0 || rest === 0) throw SYNTAX;

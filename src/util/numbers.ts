@@ -65,8 +65,20 @@ export function parseDouble(s: string): number | null {
 const DECIMAL_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const HEX_RE = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
 
-/** Parses the whole string as C's strtod would, or returns null if strtod would stop early. */
+/**
+ * Parses the string as C's strtod would, or returns null if strtod would stop before its
+ * end: Redis's `strtod(p, &eptr); if (eptr[0] != '\0') error` (score ranges, SORT). As in
+ * C, leading whitespace is skipped, and an empty string converts nothing and leaves eptr at
+ * its end, so it reads as 0 (`ZRANGEBYSCORE z "" ""` is the range [0, 0]).
+ */
 export function strtodWhole(s: string): number | null {
+  if (s.length === 0) return 0;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 32 || (c0 >= 9 && c0 <= 13)) {
+    const rest = s.replace(/^[ \t\n\v\f\r]+/, '');
+    // Only whitespace: no conversion, eptr stays at the first (non-NUL) character.
+    return rest.length === 0 ? null : strtodWhole(rest);
+  }
   if (DECIMAL_RE.test(s)) return Number(s);
   const lower = s.toLowerCase();
   const unsigned = lower.charCodeAt(0) === 43 || lower.charCodeAt(0) === 45 ? lower.slice(1) : lower;

@@ -23,6 +23,11 @@ diffSuite('SORT and SORT_RO', (env) => {
     await b.do('SORT', 'words', 'ALPHA', 'DESC');
     await b.do('SORT', 'missing');
     await b.do('SORT', 'l', 'FOO');
+    // Numeric sort reads elements with C's strtod: '' is 0, leading blanks are skipped.
+    await b.do('RPUSH', 'blanks', '3', '', ' 2', '1', '\t-4');
+    await b.do('SORT', 'blanks');
+    await b.do('RPUSH', 'bad', '1', '2 ');
+    await b.do('SORT', 'bad');
     await b.do('SET', 'str', 'v');
     await b.do('SORT', 'str');
   });

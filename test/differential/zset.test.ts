@@ -48,6 +48,20 @@ diffSuite('sorted sets', (env) => {
     await b.do('ZINCRBY', 'f', '0.0000152587890625', 'm0');
   });
 
+  diffTest(env, "C's strtod in score ranges (empty is 0, leading blanks skipped); option words in ZINCRBY", async (b) => {
+    await b.do('ZADD', 'r', '0', 'a', '1', 'b', '-1', 'c', '2', 'd');
+    for (const [min, max] of [['', ''], ['(', '('], [' 1', '1'], ['( 1', '2'], ['  ', '1'], ['1 ', '1'], [' +inf', '-inf'], ['-inf', ' (1'], ['\t\n-1', '\r1']]) {
+      await b.do('ZRANGEBYSCORE', 'r', min!, max!);
+      await b.do('ZCOUNT', 'r', min!, max!);
+      await b.do('ZRANGE', 'r', min!, max!, 'BYSCORE');
+      await b.do('ZREMRANGEBYSCORE', 'missing', min!, max!);
+    }
+    for (const args of [['NX', 'a'], ['nx', 'xx'], ['gt', '5'], ['5', 'gt'], ['CH', 'CH'], ['incr', 'a'], ['1.5', 'a'], ['x', 'a'], [' 1', 'a']]) {
+      await b.do('ZINCRBY', 'r', ...args);
+    }
+    await b.do('ZRANGE', 'r', 0, -1, 'WITHSCORES');
+  });
+
   diffTest(env, 'ZRANK ZREVRANK ZCOUNT ZLEXCOUNT', async (b, resp) => {
     await b.do('ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '3', 'd');
     await b.do('ZRANK', 'z', 'c');
