@@ -14,7 +14,7 @@ import { isString, stringOf } from '../types/value.js';
 import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
 import { intArg } from './args.js';
-import { strtodWhole } from '../util/numbers.js';
+import { strtodWhole, strtodErange } from '../util/numbers.js';
 
 /** lookupKeyByPattern: "#" is the element; "prefix*suffix" a string key; "...*...->field" a hash field. */
 function lookupByPattern(c: Client, pattern: string, element: string): string | null {
@@ -102,7 +102,8 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
         if (sortBy !== null) item.by = byVal;
       } else {
         const score = strtodWhole(byVal);
-        if (score === null || Number.isNaN(score)) conversionError = true;
+        // sortCommand: eptr not at the end, errno == ERANGE (even a subnormal) or NaN.
+        if (score === null || Number.isNaN(score) || strtodErange(byVal, score)) conversionError = true;
         else item.score = score;
       }
     }

@@ -59,7 +59,26 @@ export function parseDouble(s: string): number | null {
   if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return null;
   const n = strtodWhole(s);
   if (n === null || Number.isNaN(n)) return null;
+  // getDoubleFromObject also refuses strtod's ERANGE when it overflowed or underflowed to 0
+  // ("1e400", "1e-400"); a subnormal result ("1e-310") passes.
+  if ((n === 0 || !Number.isFinite(n)) && strtodErange(s, n)) return null;
   return n;
+}
+
+/** The smallest normal double: below it (and above 0) glibc's strtod sets ERANGE. */
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/**
+ * Whether C's strtod sets errno to ERANGE for `s`, which it read as `value`: the number
+ * overflowed to ±inf (a finite spelling read as infinite), or underflowed, to a subnormal or
+ * to 0 from a mantissa that is not zero.
+ */
+export function strtodErange(s: string, value: number): boolean {
+  if (!Number.isFinite(value)) return !/^\s*[+-]?inf(inity)?$/i.test(s);
+  if (value !== 0) return Math.abs(value) < MIN_NORMAL;
+  const hex = /^\s*[+-]?0x/i.test(s);
+  const mantissa = s.split(hex ? /p/i : /e/i)[0]!.replace(/^\s*[+-]?(0x)?/i, '');
+  return hex ? /[1-9a-f]/i.test(mantissa) : /[1-9]/.test(mantissa);
 }
 
 const DECIMAL_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

@@ -60,6 +60,13 @@ diffSuite('sorted sets', (env) => {
       await b.do('ZINCRBY', 'r', ...args);
     }
     await b.do('ZRANGE', 'r', 0, -1, 'WITHSCORES');
+    // strtod's ERANGE: overflow and underflow to 0 are refused, a subnormal is kept.
+    for (const sc of ['1e400', '-1e400', '1e-400', '1e-310', '0e-400', '0x1p5000', '0x1p-5000', '0x0p-5000', 'inf', '-Infinity']) {
+      await b.do('ZADD', 'e', sc, `m${sc}`);
+      await b.do('ZINCRBY', 'e', sc, 'acc');
+      await b.do('ZUNIONSTORE', 'u', 1, 'r', 'WEIGHTS', sc);
+    }
+    await b.do('ZRANGE', 'e', 0, -1, 'WITHSCORES');
   });
 
   diffTest(env, 'ZRANK ZREVRANK ZCOUNT ZLEXCOUNT', async (b, resp) => {
