@@ -21,7 +21,7 @@ import { NOTIFY } from '../config/definitions.js';
 import { int64BigArg } from './args.js';
 import { parseInt64, INT64_MAX, INT64_MIN } from '../util/numbers.js';
 import { parseLongDouble, addLongDouble, formatLongDoubleHuman } from '../util/long-double.js';
-import { parseScanArgs, replyScan } from './scan-args.js';
+import { scanCollection, replyScan } from './scan-args.js';
 import { warmPairs, WARM_WINDOW } from '../types/warm.js';
 
 function limits(c: Client): HashLimits {
@@ -256,15 +256,13 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
 
 /** HSCAN key cursor [MATCH pattern] [COUNT count]: COUNT entries a step for a hashtable, all at once for a listpack. */
 function hscanCommand(c: Client, argv: string[]): void {
-  const opts = parseScanArgs(argv, 3);
-  const h = hashForRead(c, argv[1]!);
+  const found = scanCollection(c, argv, () => hashForRead(c, argv[1]!));
+  if (found === null) return;
+  const [h, opts] = found;
   const out: string[] = [];
-  const next =
-    h === null
-      ? 0
-      : h.scan(opts.cursor, opts.count, (f, v) => {
-          if (opts.matches(f)) out.push(f, v);
-        });
+  const next = h.scan(opts.cursor, opts.count, (f, v) => {
+    if (opts.matches(f)) out.push(f, v);
+  });
   replyScan(c, out, next);
 }
 

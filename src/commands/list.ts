@@ -475,8 +475,9 @@ function brpopCommand(c: Client, argv: string[]): void {
 }
 
 function blmpopCommand(c: Client, argv: string[]): void {
-  const timeoutAt = timeoutArg(c, argv[1]!);
+  // lmpopGenericCommand: numkeys, LEFT/RIGHT and COUNT are checked before the timeout.
   const { keys, where, count } = parseMpop(argv, 2);
+  const timeoutAt = timeoutArg(c, argv[1]!);
   blockingPop(c, argv, 'blmpop', keys, where, timeoutAt, count);
 }
 

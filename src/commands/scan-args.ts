@@ -36,3 +36,18 @@ export function replyScan(c: Client, items: readonly string[], cursor = 0): void
   c.w.bulk(String(cursor));
   c.w.bulkArray(items);
 }
+
+/**
+ * HSCAN/SSCAN/ZSCAN check their arguments in Redis's order: the cursor, then the key
+ * (`lookup` throws WRONGTYPE; a missing key gets an empty scan and its options are never
+ * read), then the options. Returns null once the reply is sent.
+ */
+export function scanCollection<T>(c: Client, argv: string[], lookup: () => T | null): [T, ScanOptions] | null {
+  parseScanCursor(argv[2]!);
+  const value = lookup();
+  if (value === null) {
+    replyScan(c, []);
+    return null;
+  }
+  return [value, parseScanArgs(argv, 3)];
+}

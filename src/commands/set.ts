@@ -6,7 +6,7 @@ import { SetValue, type SetLimits } from '../types/set.js';
 import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
 import { parseInt64 } from '../util/numbers.js';
-import { parseScanArgs, replyScan } from './scan-args.js';
+import { scanCollection, replyScan } from './scan-args.js';
 import { warmStrings, WARM_WINDOW } from '../types/warm.js';
 
 function limits(c: Client): SetLimits {
@@ -290,15 +290,13 @@ function sintercardCommand(c: Client, argv: string[]): void {
 
 /** SSCAN key cursor [MATCH pattern] [COUNT count]: COUNT members a step for a hashtable set, all at once otherwise. */
 function sscanCommand(c: Client, argv: string[]): void {
-  const opts = parseScanArgs(argv, 3);
-  const set = setForRead(c, argv[1]!);
+  const found = scanCollection(c, argv, () => setForRead(c, argv[1]!));
+  if (found === null) return;
+  const [set, opts] = found;
   const out: string[] = [];
-  const next =
-    set === null
-      ? 0
-      : set.scan(opts.cursor, opts.count, (m) => {
-          if (opts.matches(m)) out.push(m);
-        });
+  const next = set.scan(opts.cursor, opts.count, (m) => {
+    if (opts.matches(m)) out.push(m);
+  });
   replyScan(c, out, next);
 }
 

@@ -28,7 +28,7 @@ import { parseInt64, parseDouble } from '../util/numbers.js';
 import { replyScore, scoreText, listpackScoreText } from './zset-reply.js';
 import { warmStrings, WARM_WINDOW } from '../types/warm.js';
 import { parseLongDouble, formatLongDoubleHuman } from '../util/long-double.js';
-import { parseScanArgs, replyScan } from './scan-args.js';
+import { scanCollection, replyScan } from './scan-args.js';
 import { zrangeSelect } from './zset.js';
 
 type Op = 'union' | 'inter' | 'diff';
@@ -277,17 +277,18 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
  * set, all at once for a listpack; scores as %.17g strings, as Redis's scan sends them.
  */
 function zscanCommand(c: Client, argv: string[]): void {
-  const opts = parseScanArgs(argv, 3);
-  const v = c.db.lookupRead(argv[1]!, c.noTouch);
-  if (v !== undefined && !(v instanceof ZsetValue)) throw WRONGTYPE;
+  const found = scanCollection(c, argv, () => {
+    const v = c.db.lookupRead(argv[1]!, c.noTouch);
+    if (v !== undefined && !(v instanceof ZsetValue)) throw WRONGTYPE;
+    return v ?? null;
+  });
+  if (found === null) return;
+  const [z, opts] = found;
   const out: string[] = [];
-  const text = v?.encoding() === 'listpack' ? listpackScoreText : scoreText;
-  const next =
-    v === undefined
-      ? 0
-      : v.scan(opts.cursor, opts.count, (m, score) => {
-          if (opts.matches(m)) out.push(m, text(score));
-        });
+  const text = z.encoding() === 'listpack' ? listpackScoreText : scoreText;
+  const next = z.scan(opts.cursor, opts.count, (m, score) => {
+    if (opts.matches(m)) out.push(m, text(score));
+  });
   replyScan(c, out, next);
 }
 
@@ -386,8 +387,9 @@ export const zsetMoreCommands: HandlerTable = {
     if (!popFromKeys(c, keys, max, count, true)) c.w.nullArray();
   },
   bzmpop: (c, argv) => {
-    const deadline = timeoutAt(c, argv[1]!);
+    // zmpopGenericCommand: numkeys, MIN/MAX and COUNT are checked before the timeout.
     const { keys, max, count } = parseMpop(argv, 2);
+    const deadline = timeoutAt(c, argv[1]!);
     if (!popFromKeys(c, keys, max, count, true)) blockOrNull(c, 'bzmpop', argv, keys, deadline);
   },
   bzpopmin: (c, argv) => {

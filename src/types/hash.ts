@@ -335,7 +335,8 @@ export class HashValue implements AggregateValue {
   scan(cursor: number, count: number, visit: (field: string, value: string) => void): number {
     const d = this.data;
     if (typeof d !== 'string') return d.scan(cursor, count, visit);
-    if (cursor === 0) this.forEach(visit);
+    // A listpack is returned whole whatever the cursor, as scanGenericCommand does.
+    this.forEach(visit);
     return 0;
   }
 

@@ -209,7 +209,8 @@ export class SetValue implements AggregateValue {
    */
   scan(cursor: number, count: number, visit: (member: string) => void): number {
     if (this.enc !== 'hashtable' || this.ints === null) {
-      if (cursor === 0) for (const m of this.ordered()) visit(m);
+      // An intset or listpack is returned whole whatever the cursor, as scanGenericCommand does.
+      for (const m of this.ordered()) visit(m);
       return 0;
     }
     const strs = this.strs;

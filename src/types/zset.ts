@@ -277,11 +277,13 @@ export class ZsetValue implements AggregateValue {
   /**
    * One ZSCAN step: a skiplist-encoded set is walked `count` members at a time over its
    * slots (cursor = epoch and position, as SCAN's; members present throughout are returned
-   * at least once); a listpack one is returned whole, in order, with cursor 0, as Redis does.
+   * at least once); a listpack one is returned whole, in order, with cursor 0, whatever the
+   * cursor given, as Redis does.
    */
   scan(cursor: number, count: number, visit: (member: string, score: number) => void): number {
     if (!this.skiplist) {
-      if (cursor === 0) this.tree.forEach(visit);
+      // Whatever the cursor, as scanGenericCommand does for a listpack.
+      this.tree.forEach(visit);
       return 0;
     }
     return scanSlots(this.slotMembers, this.epoch, cursor, count, (i) => visit(this.slotMembers[i]!, this.slotScores[i]!));

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffSuite, parseReply } from '../helpers/differential.js';
+import { diffSuite, diffTest, parseReply } from '../helpers/differential.js';
 import type { RespClient } from '../helpers/resp-client.js';
 
 /** Runs a full SCAN-style iteration; `between` runs after each step. Returns the items seen and the step count. */
@@ -69,5 +69,31 @@ diffSuite('HSCAN and SSCAN over big collections', (env) => {
       for (const m of stable) assert.ok(got.has(m), `${command} returned ${m}`);
     }
     b.close();
+  });
+
+  diffTest(env, "argument checks in Redis's order; small encodings returned whole whatever the cursor", async (b) => {
+    await b.seq(['ZADD', 'z', '1', 'a', '2', 'b'], ['SADD', 'i', '1', '2', '3'], ['HSET', 'h', 'f', 'v'], ['SET', 'str', 'v']);
+    for (const cmd of ['HSCAN', 'SSCAN', 'ZSCAN']) {
+      // Cursor first, then the key (missing: empty, options unread; wrong type), then the options.
+      await b.do(cmd, 'missing', '0', 'FOO');
+      await b.do(cmd, 'missing', 'x', 'FOO');
+      await b.do(cmd, 'missing', '0', 'COUNT', '0');
+      await b.do(cmd, 'str', '0', 'FOO');
+      await b.do(cmd, 'str', ' 1');
+      await b.do(cmd, 'missing', '18446744073709551616');
+    }
+    for (const [cmd, key] of [['ZSCAN', 'z'], ['SSCAN', 'i'], ['HSCAN', 'h']]) {
+      await b.do(cmd!, key!, '0', 'FOO');
+      await b.do(cmd!, key!, '-1');
+      await b.do(cmd!, key!, '7', 'COUNT', '1');
+      await b.do(cmd!, key!, '18446744073709551615', 'MATCH', '*');
+    }
+  });
+
+  diffTest(env, 'BLMPOP and BZMPOP check numkeys, direction and COUNT before the timeout', async (b) => {
+    for (const args of [['x', 1, 'l', 'LEFT'], ['0.01', 0, 'l', 'LEFT'], ['x', 0, 'l', 'LEFT'], ['x', 1, 'l', 'MIDDLE'], ['x', 1, 'l', 'LEFT', 'COUNT', 0], ['-1', 2, 'l'], ['99999999999999999999', 'x', 'l']]) {
+      await b.do('BLMPOP', ...args);
+      await b.do('BZMPOP', ...args.map((a) => (a === 'LEFT' ? 'MIN' : a)));
+    }
   });
 });
