@@ -66,9 +66,11 @@ function keysCommand(c: Client, argv: string[]): void {
 
 /**
  * parseScanCursorOrReply: strtoul semantics — an optional sign ("-1" wraps to a huge cursor,
- * which simply ends the scan), digits only, no leading space, no overflow past 2^64-1.
+ * which simply ends the scan), digits only, no leading space, no overflow past 2^64-1. An
+ * empty cursor converts nothing and leaves strtoul's end pointer at the end: cursor 0.
  */
 export function parseScanCursor(text: string): number {
+  if (text.length === 0) return 0;
   const m = /^([+-]?)(\d+)$/.exec(text);
   if (m === null) throw INVALID_CURSOR;
   const magnitude = BigInt(m[2]!);

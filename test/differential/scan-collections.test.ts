@@ -81,7 +81,11 @@ diffSuite('HSCAN and SSCAN over big collections', (env) => {
       await b.do(cmd, 'str', '0', 'FOO');
       await b.do(cmd, 'str', ' 1');
       await b.do(cmd, 'missing', '18446744073709551616');
+      await b.do(cmd, 'str', '');
+      await b.do(cmd, 'missing', '', 'COUNT', 5);
     }
+    await b.doSorted('SCAN', '');
+    await b.doSorted('SCAN', '+0', 'COUNT', 100);
     for (const [cmd, key] of [['ZSCAN', 'z'], ['SSCAN', 'i'], ['HSCAN', 'h']]) {
       await b.do(cmd!, key!, '0', 'FOO');
       await b.do(cmd!, key!, '-1');
