@@ -23,6 +23,7 @@ import { parseInt64, INT64_MAX, INT64_MIN } from '../util/numbers.js';
 import { parseLongDouble, addLongDouble, formatLongDoubleHuman } from '../util/long-double.js';
 import { scanCollection, replyScan } from './scan-args.js';
 import { warmPairs, WARM_WINDOW } from '../types/warm.js';
+import { MAX_REPEATED_PICKS } from '../types/random-slots.js';
 
 function limits(c: Client): HashLimits {
   return { maxEntries: c.server.config.num('hash-max-listpack-entries'), maxValue: c.server.config.num('hash-max-listpack-value') };
@@ -220,6 +221,7 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
   const size = h.size;
   let picked: [string, string][];
   if (count < 0) {
+    if (-count > MAX_REPEATED_PICKS) throw VALUE_OUT_OF_RANGE;
     // Repetitions allowed: independent random picks.
     const map = h.slots();
     picked =

@@ -1,13 +1,14 @@
 /** Set commands (t_set.c, Redis 7.2 semantics). */
 import type { HandlerTable } from './registry.js';
 import type { Client } from '../network/client.js';
-import { WRONGTYPE, SYNTAX, NOT_INTEGER, INT64_RANGE_NO_MIN, VALUE_NOT_POSITIVE, ZMPOP_NUMKEYS, NUMKEYS_TOO_MANY, ZINTERCARD_LIMIT_NEGATIVE } from '../errors.js';
+import { WRONGTYPE, SYNTAX, NOT_INTEGER, INT64_RANGE_NO_MIN, VALUE_NOT_POSITIVE, ZMPOP_NUMKEYS, NUMKEYS_TOO_MANY, ZINTERCARD_LIMIT_NEGATIVE, VALUE_OUT_OF_RANGE } from '../errors.js';
 import { SetValue, type SetLimits } from '../types/set.js';
 import { afterWrite } from '../keyspace/notify.js';
 import { NOTIFY } from '../config/definitions.js';
 import { parseInt64 } from '../util/numbers.js';
 import { scanCollection, replyScan } from './scan-args.js';
 import { warmStrings, WARM_WINDOW } from '../types/warm.js';
+import { MAX_REPEATED_PICKS } from '../types/random-slots.js';
 
 function limits(c: Client): SetLimits {
   const cfg = c.server.config;
@@ -169,6 +170,7 @@ function srandmemberCommand(c: Client, argv: string[]): void {
       c.w.arrayHeader(0);
       return;
     }
+    if (-count > MAX_REPEATED_PICKS) throw VALUE_OUT_OF_RANGE;
     const picked = randomPick(c, set, Math.abs(count), count > 0);
     const w = c.w;
     w.arrayHeader(picked.length);

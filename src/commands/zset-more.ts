@@ -27,6 +27,7 @@ import { NOTIFY } from '../config/definitions.js';
 import { parseInt64, parseDouble } from '../util/numbers.js';
 import { replyScore, scoreText, listpackScoreText } from './zset-reply.js';
 import { warmStrings, WARM_WINDOW } from '../types/warm.js';
+import { MAX_REPEATED_PICKS } from '../types/random-slots.js';
 import { parseLongDouble, formatLongDoubleHuman } from '../util/long-double.js';
 import { scanCollection, replyScan } from './scan-args.js';
 import { zrangeSelect } from './zset.js';
@@ -230,6 +231,7 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
   const members: string[] = [];
   const scores: number[] = [];
   if (count < 0) {
+    if (-count > MAX_REPEATED_PICKS) throw VALUE_OUT_OF_RANGE;
     // Repetitions allowed: independent picks.
     for (const slot of z.randomSlots(-count, false, random)) {
       members.push(z.memberAtSlot(slot));

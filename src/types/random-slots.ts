@@ -9,6 +9,16 @@
  */
 
 /**
+ * The most picks with repetition (a negative count) one SRANDMEMBER, HRANDFIELD or
+ * ZRANDMEMBER reply may hold. Redis streams such a reply into the client's output buffer and
+ * grows it without bound (HRANDFIELD h -2147483649 is ~30 GB); nodis builds a reply before
+ * writing it, and past this many picks (hundreds of MB) the process would die of heap
+ * exhaustion, losing every key. Larger counts get -ERR value is out of range, the reply
+ * Redis 7.2 gives for counts it cannot serve (WITHVALUES beyond LONG_MAX/2).
+ */
+export const MAX_REPEATED_PICKS = 2 ** 24;
+
+/**
  * `count` slots in [0, slotCount) for which `isMember` holds, drawn uniformly; all distinct
  * when `distinct` (then count must be well under the number of members).
  */
