@@ -30,7 +30,7 @@ import { warmStrings, WARM_WINDOW } from '../types/warm.js';
 import { MAX_REPEATED_PICKS } from '../types/random-slots.js';
 import { parseLongDouble, formatLongDoubleHuman } from '../util/long-double.js';
 import { scanCollection, replyScan } from './scan-args.js';
-import { zrangeSelect } from './zset.js';
+import { zrangeSelect, zsetFor } from './zset.js';
 
 type Op = 'union' | 'inter' | 'diff';
 type Aggregate = 'sum' | 'min' | 'max';
@@ -201,12 +201,7 @@ function zrangestoreCommand(c: Client, argv: string[]): void {
 
 /** ZRANDMEMBER key [count [WITHSCORES]]: O(1) per member returned (a random slot), as Redis's dictGetFairRandomKey. */
 function zrandmemberCommand(c: Client, argv: string[]): void {
-  const zsetOf = (): ZsetValue | null => {
-    const v = c.db.lookupRead(argv[1]!, c.noTouch);
-    if (v === undefined) return null;
-    if (!(v instanceof ZsetValue)) throw WRONGTYPE;
-    return v;
-  };
+  const zsetOf = (): ZsetValue | null => zsetFor(c, argv[1]!, false);
   if (argv.length === 2) {
     const z = zsetOf();
     if (z === null) c.w.nullBulk();
@@ -279,11 +274,7 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
  * set, all at once for a listpack; scores as %.17g strings, as Redis's scan sends them.
  */
 function zscanCommand(c: Client, argv: string[]): void {
-  const found = scanCollection(c, argv, () => {
-    const v = c.db.lookupRead(argv[1]!, c.noTouch);
-    if (v !== undefined && !(v instanceof ZsetValue)) throw WRONGTYPE;
-    return v ?? null;
-  });
+  const found = scanCollection(c, argv, () => zsetFor(c, argv[1]!, false));
   if (found === null) return;
   const [z, opts] = found;
   const out: string[] = [];

@@ -33,7 +33,8 @@ function limits(c: Client): ZsetLimits {
   return { maxEntries: c.server.config.num('zset-max-listpack-entries'), maxValue: c.server.config.num('zset-max-listpack-value') };
 }
 
-function zsetFor(c: Client, key: string, write: boolean): ZsetValue | null {
+/** The sorted set at `key` (lookupKeyRead/Write), null when missing; WRONGTYPE for another type. */
+export function zsetFor(c: Client, key: string, write: boolean): ZsetValue | null {
   const v = write ? c.db.lookupWrite(key) : c.db.lookupRead(key, c.noTouch);
   if (v === undefined) return null;
   if (!(v instanceof ZsetValue)) throw WRONGTYPE;

@@ -48,15 +48,21 @@ const NONE = -1;
  */
 const GROUP = 8;
 
-/** The first index in [from, end) where `below` fails (end if none), by groups (see GROUP). */
-function scanWhile(s: Float64Array, m: readonly string[], from: number, end: number, below: (score: number, member: string) => boolean): number {
+/**
+ * The first index in [from, end) where `below` fails (end if none), by groups (see GROUP);
+ * `memberAt(i)` gives the member of entry i (a separator string, or a leaf pair's name).
+ */
+function scanWhile(s: Float64Array, memberAt: (i: number) => string, from: number, end: number, below: (score: number, member: string) => boolean): number {
   let g = from + GROUP;
-  while (g < end && below(s[g]!, m[g]!)) g += GROUP;
+  while (g < end && below(s[g]!, memberAt(g))) g += GROUP;
   let i = g - GROUP;
   const stop = g < end ? g : end;
-  while (i < stop && below(s[i]!, m[i]!)) i++;
+  while (i < stop && below(s[i]!, memberAt(i))) i++;
   return i;
 }
+
+/** For a score bound, which never reads the member. */
+const noMember = (): string => '';
 
 /**
  * The first 6 bytes of a member as one exact number (big-endian, zero-padded; a char above
@@ -639,27 +645,17 @@ export class ZTree {
     const h = this.height;
     for (let d = 0; d < h; d++) {
       const b = leaf * INNER_CAP;
-      const i = scanWhile(this.sepScores, this.sepMembers, b + 1, b + this.innerN[leaf]!, below) - b;
+      const sep = this.sepMembers;
+      const i = scanWhile(this.sepScores, (k) => sep[k]!, b + 1, b + this.innerN[leaf]!, below) - b;
       total += this.sumCounts(leaf, i - 1);
       leaf = this.child[b + i - 1]!;
     }
     const base = leaf * LEAF_CAP;
-    const i = this.scanLeafWhile(base, base + this.leafN[leaf]!, below, readsMember) - base;
+    const leafMember = readsMember ? (k: number): string => this.nameAt(k) : noMember;
+    const i = scanWhile(this.scores, leafMember, base, base + this.leafN[leaf]!, below) - base;
     this.seekLeaf = leaf;
     this.seekIdx = i;
     return total + i;
-  }
-
-  /** scanWhile over leaf pairs [from, end): members through `names` when `readsMember`. */
-  private scanLeafWhile(from: number, end: number, below: (score: number, member: string) => boolean, readsMember: boolean): number {
-    const s = this.scores;
-    const at = (i: number): boolean => below(s[i]!, readsMember ? this.nameAt(i) : '');
-    let g = from + GROUP;
-    while (g < end && at(g)) g += GROUP;
-    let i = g - GROUP;
-    const stop = g < end ? g : end;
-    while (i < stop && at(i)) i++;
-    return i;
   }
 
   /** Structural invariants, for tests: counts, order, separators, leaf links. */
